@@ -1,0 +1,243 @@
+"""The command line: thin click commands over the library. The only module importing click."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archiver import __version__
+from archiver.errors import ArchiverError
+from archiver.model import Tweet
+from archiver.pipeline import Skipped, extract_paths
+from archiver.store import Archive
+
+DEFAULT_ARCHIVE = "archive"
+
+
+def archive_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--archive DIR`` (env ARCHIVER_ARCHIVE, default ./archive) for every command."""
+    return click.option(
+        "--archive",
+        "archive_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=DEFAULT_ARCHIVE,
+        envvar="ARCHIVER_ARCHIVE",
+        show_default=True,
+        help="The archive folder.",
+    )(func)
+
+
+def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--json`` for commands that list records."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON records.")(func)
+
+
+def _open(archive_dir: Path, create: bool = False) -> Archive:
+    try:
+        return Archive(archive_dir, create=create)
+    except ArchiverError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _one_line(tweet: Tweet) -> str:
+    when = tweet.date or (tweet.created_at or "")[:10] or "????-??-??"
+    who = f"@{tweet.handle}" if tweet.handle else "@?"
+    text = " ".join((tweet.text or "[text not captured]").split())
+    if len(text) > 100:
+        text = text[:99] + "…"
+    return f"{tweet.key}  {when}  {who}  {text}"
+
+
+def _print_tweets(tweets: list[Tweet], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps([t.to_dict() for t in tweets], ensure_ascii=False, indent=2))
+        return
+    for tweet in tweets:
+        click.echo(_one_line(tweet))
+
+
+@click.group()
+@click.version_option(__version__, prog_name="archiver")
+def cli() -> None:
+    """Rescue the tweets embedded in articles into a local archive, and show them offline."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@archive_option
+def extract(paths: tuple[str, ...], archive_dir: Path) -> None:
+    """Find embedded tweets in articles (HTML, Markdown, reST, text) and archive them.
+
+    PATHS are files, folders (read recursively) or - for standard input. Files that cannot
+    be read are reported and skipped; the exit status is 1 if any was.
+
+    Example:
+
+        archiver extract seeds/ --archive archive
+    """
+    archive = _open(archive_dir, create=True)
+    interactive = sys.stderr.isatty()
+
+    def on_skip(item: Skipped) -> None:
+        click.echo(f"skipped {item.path}: {item.reason}", err=True)
+
+    try:
+        with archive:
+            if interactive:
+                with click.progressbar(length=0, label="Extracting", file=sys.stderr,
+                                       show_pos=True, item_show_func=lambda x: x) as bar:
+                    summary = extract_paths(list(paths), archive, on_skip=on_skip,
+                                            progress=lambda name: bar.update(1, name))
+            else:
+                summary = extract_paths(list(paths), archive, on_skip=on_skip)
+    except ArchiverError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summary.line())
+    if summary.skipped:
+        sys.exit(1)
+
+
+@cli.command(name="list")
+@click.option("--handle", help="Only tweets by this @handle.")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only tweets from this day on.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only tweets up to this day.")
+@click.option("--source", help="Only tweets from sources whose path, URL or title contains this.")
+@click.option("--limit", type=int, help="At most this many.")
+@json_option
+@archive_option
+def list_(handle: str | None, since: str | None, until: str | None, source: str | None,
+          limit: int | None, as_json: bool, archive_dir: Path) -> None:
+    """List archived tweets, newest first.
+
+    Example:
+
+        archiver list --handle Val_Plante --since 2023-01-01
+    """
+    with _open(archive_dir) as archive:
+        tweets = archive.tweets(handle=handle, since=since, until=until, source=source,
+                                limit=limit)
+    _print_tweets(tweets, as_json)
+
+
+@cli.command()
+@click.argument("key")
+@json_option
+@archive_option
+def show(key: str, as_json: bool, archive_dir: Path) -> None:
+    """Show one tweet (by key, id or status URL) with where it was found.
+
+    Example:
+
+        archiver show 1646221193528938496
+    """
+    with _open(archive_dir) as archive:
+        try:
+            tweet = archive.get(key)
+        except ArchiverError as exc:
+            raise click.ClickException(str(exc)) from None
+        seen = archive.appearances(tweet.key)
+    if as_json:
+        data = tweet.to_dict()
+        data["appearances"] = [
+            {"path": a.source.path, "sha256": a.source.sha256, "read_at": a.read_at,
+             "position": a.position, "markup": a.markup, "snippet": a.snippet}
+            for a in seen
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{tweet.author or '?'} (@{tweet.handle or '?'})")
+    click.echo(f"key:        {tweet.key}")
+    for label, value in (("id", tweet.id), ("url", tweet.url), ("date", tweet.date),
+                         ("created_at", tweet.created_at), ("lang", tweet.lang)):
+        click.echo(f"{label + ':':<12}{value if value is not None else '-'}")
+    click.echo("")
+    click.echo(tweet.text if tweet.text is not None else "[text not captured: stub]")
+    click.echo("")
+    for label, values in (("mentions", tweet.mentions), ("hashtags", tweet.hashtags),
+                          ("cashtags", tweet.cashtags)):
+        if values:
+            click.echo(f"{label + ':':<12}{', '.join(values)}")
+    for link in tweet.links:
+        click.echo(f"link:       {link.url} ({link.display})")
+    for media in tweet.media:
+        click.echo(f"media:      {media.url} ({media.display})")
+    click.echo("")
+    click.echo(f"found in {len(seen)} place{'s' if len(seen) != 1 else ''}:")
+    for a in seen:
+        click.echo(f"  {a.source.path}  #{a.position + 1} ({a.markup}), read {a.read_at}")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", type=int, help="At most this many.")
+@json_option
+@archive_option
+def search(query: str, limit: int | None, as_json: bool, archive_dir: Path) -> None:
+    """Full-text search of tweet text, author and handle (SQLite FTS5 syntax).
+
+    Example:
+
+        archiver search 'villes AND CORIM'
+    """
+    with _open(archive_dir) as archive:
+        tweets = archive.search(query, limit=limit)
+    _print_tweets(tweets, as_json)
+
+
+CSV_FIELDS = ("key", "id", "url", "author", "handle", "date", "created_at", "lang", "text",
+              "mentions", "hashtags", "cashtags", "links", "media", "sources")
+
+
+def _csv_row(record: dict[str, Any]) -> dict[str, str]:
+    row = {}
+    for name in CSV_FIELDS:
+        value = record[name]
+        if name in ("mentions", "hashtags", "cashtags"):
+            value = " ".join(value)
+        elif name in ("links", "media"):
+            value = " ".join(x["url"] for x in value)
+        elif name == "sources":
+            value = " ".join(x["path"] for x in value)
+        row[name] = "" if value is None else str(value)
+    return row
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv"]), default="jsonl",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Write here instead of standard output.")
+@archive_option
+def export(fmt: str, output: io.TextIOBase, archive_dir: Path) -> None:
+    """Export every record (newest first) as JSON Lines, a JSON array, or CSV.
+
+    Example:
+
+        archiver export --format jsonl -o tweets.jsonl
+    """
+    with _open(archive_dir) as archive:
+        records = [t.to_dict() for t in archive.tweets()]
+    if fmt == "jsonl":
+        for record in records:
+            output.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif fmt == "json":
+        output.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    else:
+        writer = csv.DictWriter(output, fieldnames=CSV_FIELDS)
+        writer.writeheader()
+        for record in records:
+            writer.writerow(_csv_row(record))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    cli(prog_name="archiver")

@@ -1,0 +1,184 @@
+"""Extraction: one document in, its embedded tweets out (a pure function of the bytes).
+
+``extract_bytes`` decides the format by content with the file name as a hint, decodes,
+runs the matching extractor and folds copies of one tweet into one record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from html import unescape
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from archiver.errors import InputError
+from archiver.extract.decode import decode
+from archiver.extract.html import extract_html
+from archiver.extract.markup import extract_markup
+from archiver.model import Document, Found, Source, merge, rank, same_tweet
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
+RST_SUFFIXES = (".rst", ".rest")
+TEXT_SUFFIXES = (".txt", ".text")
+DOCUMENT_SUFFIXES = HTML_SUFFIXES + MARKDOWN_SUFFIXES + RST_SUFFIXES + TEXT_SUFFIXES
+MAX_BYTES = 256 * 1024 * 1024
+
+_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                         re.IGNORECASE | re.DOTALL)
+_HTML_ANYWHERE = re.compile(r"<(?:html|head|body)\b[^>]*>", re.IGNORECASE)
+_TITLE = re.compile(r"<title[^>]*>([^<]{1,500})</title>", re.IGNORECASE)
+_CANONICAL = re.compile(
+    r"""<link\b[^>]*\brel=["']?canonical["']?[^>]*\bhref=["']([^"'>\s]{1,2000})["']"""
+    r"""|<link\b[^>]*\bhref=["']([^"'>\s]{1,2000})["'][^>]*\brel=["']?canonical\b""",
+    re.IGNORECASE,
+)
+_FRONT_TITLE = re.compile(r"\A---\s*\n(?:.{0,2000}?\n)?title:\s*[\"']?(.{1,300}?)[\"']?\s*\n",
+                          re.DOTALL)
+_HEADING = re.compile(r"^#\s+(.{1,300})$", re.MULTILINE)
+
+
+def sniff_format(text: str, name: str) -> str:
+    """``html``, ``markdown``, ``rst`` or ``text``: content first, the suffix as a hint."""
+    lower = name.lower()
+    head = text[:2048]
+    if _HTML_START.match(head) or (not lower.endswith(MARKDOWN_SUFFIXES + RST_SUFFIXES)
+                                   and _HTML_ANYWHERE.search(head)):
+        return "html"
+    if lower.endswith(HTML_SUFFIXES):
+        return "html"
+    if lower.endswith(MARKDOWN_SUFFIXES):
+        return "markdown"
+    if lower.endswith(RST_SUFFIXES):
+        return "rst"
+    return "text"
+
+
+def _title(text: str, fmt: str) -> str | None:
+    if fmt == "html":
+        match = _TITLE.search(text[:200_000])
+        return " ".join(unescape(match.group(1)).split()) or None if match else None
+    if fmt in ("markdown", "rst", "text"):
+        match = _FRONT_TITLE.match(text) or (_HEADING.search(text[:20_000]) if fmt == "markdown"
+                                             else None)
+        return match.group(1).strip() if match else None
+    return None
+
+
+def _canonical(text: str, fmt: str) -> str | None:
+    if fmt != "html":
+        return None
+    match = _CANONICAL.search(text[:200_000])
+    if not match:
+        return None
+    url = unescape(match.group(1) or match.group(2))
+    return url if url.startswith(("http://", "https://")) else None
+
+
+def dedupe(found: list[Found]) -> list[Found]:
+    """Copies of one tweet in one document count once; the best-informed copy leads."""
+    out: list[Found] = []
+    for item in found:
+        for i, kept in enumerate(out):
+            if same_tweet(kept.tweet, item.tweet):
+                if rank(item.tweet) > rank(kept.tweet):
+                    out[i] = Found(merge(item.tweet, kept.tweet), item.snippet, item.markup)
+                else:
+                    out[i] = Found(merge(kept.tweet, item.tweet), kept.snippet, kept.markup)
+                break
+        else:
+            out.append(item)
+    return out
+
+
+def extract_text_document(text: str, path: str, sha256: str, fmt: str,
+                          url: str | None = None) -> Document:
+    """Extract from already-decoded text whose format is known."""
+    found = extract_html(text) if fmt == "html" else extract_markup(text)
+    source = Source(path=path, sha256=sha256, format=fmt, title=_title(text, fmt),
+                    url=url or _canonical(text, fmt))
+    return Document(source=source, found=tuple(dedupe(found)))
+
+
+def extract_bytes(data: bytes, path: str, url: str | None = None) -> Document:
+    """Extract every embedded tweet from a document's bytes; ``path`` names its source."""
+    sha = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        raise InputError("empty file")
+    text, _encoding = decode(data)
+    text = text.replace("\x00", "")
+    return extract_text_document(text, path, sha, sniff_format(text, path), url)
+
+
+def read_file(path: Path) -> bytes:
+    """A document's bytes, with the reasons a file cannot be read as an InputError."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise InputError("not a regular file")
+        if size > MAX_BYTES:
+            raise InputError(f"file too large ({size // (1024 * 1024)} MiB > "
+                             f"{MAX_BYTES // (1024 * 1024)} MiB)")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found (it may have been removed during the run)") from None
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except IsADirectoryError:
+        raise InputError("is a directory") from None
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc)) from None
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file to read, or a problem met while listing the inputs."""
+
+    path: Path
+    problem: str | None = None
+
+
+def iter_inputs(paths: list[Path]) -> Iterator[InputFile]:
+    """Named files as given; folders walked recursively (document suffixes only), sorted.
+
+    Symbolic-link loops are walked once; hidden folders (``.git``) are skipped.
+    """
+    for path in paths:
+        if path.is_dir():
+            yield from _walk(path, set())
+        elif path.exists() or path.is_symlink():
+            yield InputFile(path)
+        else:
+            yield InputFile(path, "file not found")
+
+
+def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[InputFile]:
+    try:
+        info = folder.stat()
+    except OSError as exc:
+        yield InputFile(folder, exc.strerror or str(exc))
+        return
+    ident = (info.st_dev, info.st_ino)
+    if ident in seen:
+        return  # a symbolic-link loop
+    seen.add(ident)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield InputFile(folder, exc.strerror or str(exc))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from _walk(path, seen)
+        elif entry.name.lower().endswith(DOCUMENT_SUFFIXES):
+            yield InputFile(path)

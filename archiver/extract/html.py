@@ -1,0 +1,495 @@
+"""Embedded tweets in HTML: every embed markup from 2012 to today, read with lxml.
+
+Recognised: ``blockquote.twitter-tweet`` / ``.twitter-video`` (any era, WordPress variants,
+placeholder blockquotes without the class but with a credit line), AMP ``amp-twitter``,
+pages saved after ``widgets.js`` ran (``iframe[data-tweet-id]``, ``embed/Tweet.html?id=``),
+the rendered widget DOM and publisher-rendered cards (``p.Tweet-text``,
+``p.subbuzz-tweet__text``), CMS containers carrying only the id in a data attribute, and
+embeds parked as text inside ``<textarea>`` by consent managers. Script contents are never
+read, so JSON-escaped copies of an embed do not become a second record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from archiver.extract.common import (
+    Anchor,
+    make_tweet,
+    parse_credit,
+    parse_status_url,
+    valid_id,
+)
+from archiver.model import Found
+
+# Cheap test before building a tree: most pages of a crawl embed nothing.
+_MARKERS = re.compile(r"twitter|tweet|x\.com/", re.IGNORECASE)
+_WS = re.compile(r"[ \t\r\n\f]+")
+_TOKEN = re.compile(r"[ \t\r\n\f]+|[^ \t\r\n\f]+")
+_ID_ATTRS = (
+    "data-tweet-id",
+    "data-tweetid",
+    "data-twitter-id",
+    "data-twitter-tweet-id",
+    "data-tweet-status-id",
+    "data-status-id",
+)
+_SKIP_TAGS = frozenset({"script", "style", "template", "noscript", "textarea", "svg", "button"})
+_BLOCK_TAGS = frozenset({"p", "div", "li", "ul", "ol", "section", "header", "footer", "figure",
+                         "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table"})
+_TEXT_CLASS = re.compile(r"tweet[-_]*(?:__)?(?:body[-_]*)?text|tweet-embed-text|e-entry-title",
+                         re.IGNORECASE)
+_NAME_CLASS = re.compile(r"(?:display-?name|author-name|fullname|identity-name|-name\b|__name)",
+                         re.IGNORECASE)
+_SCREEN_CLASS = re.compile(r"screen-?name|username|user-?handle", re.IGNORECASE)
+
+
+def _classes(el: etree._Element) -> set[str]:
+    return set((el.get("class") or "").lower().split())
+
+
+def _is_tweet_blockquote(el: etree._Element) -> bool:
+    return el.tag == "blockquote" and bool(_classes(el) & {"twitter-tweet", "twitter-video"})
+
+
+def extract_html(source: str) -> list[Found]:
+    """Every embedded tweet of an HTML document (or fragment), in document order."""
+    if not _MARKERS.search(source):
+        return []
+    try:
+        root = lxml.html.fromstring(source)
+    except (etree.ParserError, ValueError):
+        return []
+    return list(_extract_tree(root, _SourceIndex(source)))
+
+
+def _extract_tree(root: etree._Element, index: _SourceIndex) -> Iterator[Found]:
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        found: Found | None = None
+        if tag == "blockquote":
+            found = _blockquote(el, index)
+        elif tag == "amp-twitter":
+            found = _id_container(el, index, "amp-twitter", el.get("data-tweetid"))
+        elif tag == "iframe":
+            found = _iframe(el, index)
+        elif tag == "textarea":
+            inner = el.text or ""
+            if "twitter-tweet" in inner:
+                yield from extract_html(inner)
+            continue
+        if found is None and tag not in ("blockquote", "iframe", "amp-twitter"):
+            found = _widget_text(el, index) or _data_id(el, index)
+        if found is not None:
+            yield found
+
+
+class _SourceIndex:
+    """Finds the exact source text of an element, so evidence is the markup as written."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._line_starts: list[int] | None = None
+
+    def snippet(self, el: etree._Element) -> str:
+        exact = self._exact(el)
+        if exact is not None:
+            return exact
+        return etree.tostring(el, encoding="unicode", with_tail=False, method="html")
+
+    def _exact(self, el: etree._Element) -> str | None:
+        line = el.sourceline
+        if not line:
+            return None
+        if self._line_starts is None:
+            starts = [0]
+            starts.extend(m.end() for m in re.finditer("\n", self.source))
+            self._line_starts = starts
+        if line > len(self._line_starts):
+            return None
+        # Which occurrence of this tag on that line is it?
+        nth = 0
+        for other in el.getroottree().getroot().iter(el.tag):
+            if other is el:
+                break
+            if other.sourceline == line:
+                nth += 1
+        start_of_line = self._line_starts[line - 1]
+        end_of_line = self._line_starts[line] if line < len(self._line_starts) else len(self.source)
+        opener = re.compile(r"<" + re.escape(el.tag) + r"\b", re.IGNORECASE)
+        matches = list(opener.finditer(self.source, start_of_line, end_of_line))
+        if nth >= len(matches):
+            return None
+        start = matches[nth].start()
+        return self._to_close(start, el.tag)
+
+    def _to_close(self, start: int, tag: str) -> str | None:
+        pattern = re.compile(r"<(/?)" + re.escape(tag) + r"\b[^>]*>", re.IGNORECASE)
+        depth = 0
+        limit = min(len(self.source), start + 200_000)
+        for match in pattern.finditer(self.source, start, limit):
+            if match.group(1):
+                depth -= 1
+                if depth == 0:
+                    return self.source[start : match.end()]
+            elif not match.group(0).endswith("/>"):
+                depth += 1
+        return None
+
+
+class _Text:
+    """Visible text of a subtree, HTML white-space rules applied, with the anchors' spans."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.space = False
+        self.anchors: list[Anchor] = []
+        self.stop: etree._Element | None = None
+        self.stopped = False
+
+    def emit(self, text: str) -> None:
+        if self.stopped:
+            return
+        for match in _TOKEN.finditer(text):
+            token = match.group(0)
+            if token[0] in " \t\r\n\f":
+                self.space = True
+                continue
+            if self.space and self.length and self.parts[-1][-1:] != "\n":
+                self._put(" ")
+            self.space = False
+            self._put(token)
+
+    def newline(self, count: int = 1) -> None:
+        self.space = False
+        if not self.length:
+            return
+        tail = "".join(self.parts[-3:])
+        have = len(tail) - len(tail.rstrip("\n"))
+        if have < count:
+            self._put("\n" * (count - have))
+
+    def _put(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+
+    def walk(self, el: etree._Element, skip: set[etree._Element] | None = None) -> None:
+        if el.text:
+            self.emit(el.text)
+        for child in el:
+            self._child(child, skip)
+            if child.tail:
+                self.emit(child.tail)
+
+    def _child(self, el: etree._Element, skip: set[etree._Element] | None) -> None:
+        if el is self.stop:
+            self.stopped = True
+        if self.stopped:
+            return
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _SKIP_TAGS or (skip and el in skip):
+            return
+        if tag == "br":
+            self.newline()
+            return
+        if tag == "img":
+            if "emoji" in (el.get("class") or "").lower():
+                self.emit(el.get("alt") or "")
+            return
+        if tag in _BLOCK_TAGS:
+            self.newline()
+        if tag == "a":
+            start = self.length + (1 if self.space and self.length else 0)
+            self.walk(el, skip)
+            self.anchors.append(
+                Anchor(start, self.length, el.get("href") or "", "",
+                       el.get("title") or el.get("data-expanded-url"))
+            )
+        else:
+            self.walk(el, skip)
+        if tag in _BLOCK_TAGS:
+            self.newline()
+
+    def result(self) -> tuple[str, list[Anchor]]:
+        raw = "".join(self.parts)
+        lead = len(raw) - len(raw.lstrip())
+        text = raw.strip()
+        anchors = []
+        for a in self.anchors:
+            start, end = max(a.start - lead, 0), min(a.end - lead, len(text))
+            piece = text[start:end]
+            start += len(piece) - len(piece.lstrip())
+            end -= len(piece) - len(piece.rstrip())
+            if end > start:
+                anchors.append(Anchor(start, end, a.href, text[start:end], a.title))
+        return text, anchors
+
+
+def _visible(el: etree._Element, skip: set[etree._Element] | None = None,
+             stop: etree._Element | None = None) -> tuple[str, list[Anchor]]:
+    """The visible text of ``el`` (minus ``skip``, up to ``stop``) and its anchors."""
+    builder = _Text()
+    builder.stop = stop
+    builder.walk(el, skip)
+    return builder.result()
+
+
+def _own(el: etree._Element, root: etree._Element) -> bool:
+    """True when ``el``'s nearest tweet blockquote is ``root`` (malformed pastes nest them)."""
+    parent = el.getparent()
+    while parent is not None and parent is not root:
+        if _is_tweet_blockquote(parent):
+            return False
+        parent = parent.getparent()
+    return parent is root
+
+
+def _lang(el: etree._Element) -> str | None:
+    return el.get("lang") or el.get("{http://www.w3.org/XML/1998/namespace}lang") or el.get(
+        "xml:lang"
+    )
+
+
+def _blockquote(bq: etree._Element, index: _SourceIndex, id_hint: str | None = None,
+                markup: str | None = None) -> Found | None:
+    """A tweet blockquote: text ``<p>``s, then ``— Name (@handle) <a href=status>date</a>``."""
+    classed = _is_tweet_blockquote(bq)
+    if not classed and id_hint is None and "(" not in (bq.text_content() or ""):
+        return None
+    nested = [b for b in bq.iter("blockquote") if b is not bq and _is_tweet_blockquote(b)]
+    skip = set(nested)
+    links = [a for a in bq.iter("a") if _own(a, bq)]
+    statuses = [(a, parse_status_url(a.get("href"))) for a in links]
+    statuses = [(a, s) for a, s in statuses if s]
+    # Body paragraphs; WordPress puts the credit line in a <p> of its own (it starts with
+    # the dash). The permalink is the first status link outside the body; a malformed paste
+    # repeats the tweet after it, so only paragraphs before the permalink count.
+    body = []
+    for p in bq.iter("p"):
+        own_text = (p.text_content() or "").strip()
+        if own_text and _own(p, bq) and own_text[:1] not in ("\u2014", "\u2015", "\u2013", "-"):
+            body.append(p)
+    permalink = next(
+        ((a, s) for a, s in statuses if not any(_inside(a, p) for p in body)),
+        statuses[-1] if statuses else None,
+    )
+    order = {node: i for i, node in enumerate(bq.iter())}
+    text_ps = [p for p in body if permalink is None or order[p] < order[permalink[0]]]
+    rest, rest_anchors = _visible(bq, skip | set(text_ps),
+                                  stop=permalink[0] if permalink else None)
+    lines = rest.split("\n")
+    credit = None
+    for at in range(len(lines) - 1, -1, -1):
+        credit = parse_credit(lines[at])
+        if credit:
+            break
+    if text_ps:
+        text, anchors = _join([_visible(p, skip) for p in text_ps])
+    elif credit:
+        # No <p>: the tweet is the text above the credit line (early and hand-made embeds).
+        text = "\n".join([*lines[:at], credit.before]).strip() or None
+        anchors = [a for a in rest_anchors if text and a.end <= len(text)]
+    else:
+        text, anchors = None, []
+    tweet_id = permalink[1][1] if permalink else valid_id(id_hint)
+    if not classed and credit is None:
+        return None  # an ordinary quotation, not an embed
+    if tweet_id is None and not (credit and text):
+        return None
+    handle = credit.handle if credit else (permalink[1][0] if permalink else None)
+    date_text = None
+    datetime_attr = None
+    if permalink is not None:
+        anchor = permalink[0]
+        date_text = _WS.sub(" ", anchor.text_content() or "").strip() or None
+        datetime_attr = anchor.get("data-datetime")
+        for time_el in anchor.iter("time"):
+            datetime_attr = datetime_attr or time_el.get("datetime")
+    if credit and credit.date_text:
+        date_text = date_text or credit.date_text
+    lang = next((_lang(p) for p in text_ps if _lang(p)), None) or _lang(bq)
+    tweet = make_tweet(
+        tweet_id=tweet_id,
+        handle=handle,
+        author=credit.author if credit else None,
+        date_text=date_text,
+        datetime_attr=datetime_attr,
+        lang=lang,
+        text=text,
+        anchors=anchors,
+        href=permalink[0].get("href") if permalink else None,
+    )
+    kind = markup or ("blockquote." + ("twitter-video" if "twitter-video" in _classes(bq)
+                                       else "twitter-tweet") if classed else "blockquote")
+    return Found(tweet=tweet, snippet=index.snippet(bq), markup=kind)
+
+
+def _inside(el: etree._Element, ancestor: etree._Element) -> bool:
+    parent = el
+    while parent is not None:
+        if parent is ancestor:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _join(pieces: list[tuple[str, list[Anchor]]]) -> tuple[str, list[Anchor]]:
+    """Paragraphs of one tweet joined by a blank line (wpautop split them at one)."""
+    text = ""
+    anchors: list[Anchor] = []
+    for piece, piece_anchors in pieces:
+        if not piece:
+            continue
+        if text:
+            text += "\n\n"
+        offset = len(text)
+        anchors.extend(
+            Anchor(a.start + offset, a.end + offset, a.href, a.text, a.title) for a in piece_anchors
+        )
+        text += piece
+    return text, anchors
+
+
+def _stub(el: etree._Element, index: _SourceIndex, markup: str, tweet_id: str,
+          handle: str | None = None) -> Found:
+    tweet = make_tweet(tweet_id=tweet_id, handle=handle, author=None, date_text=None)
+    return Found(tweet=tweet, snippet=index.snippet(el), markup=markup)
+
+
+def _id_container(el: etree._Element, index: _SourceIndex, markup: str,
+                  raw_id: str | None) -> Found | None:
+    """AMP and CMS containers: the id, plus the placeholder blockquote when there is one."""
+    tweet_id = valid_id((raw_id or "").strip())
+    if tweet_id is None:
+        return None
+    for bq in el.iter("blockquote"):
+        found = _blockquote(bq, index, id_hint=tweet_id, markup=markup)
+        if found is not None and found.tweet.id == tweet_id:
+            return Found(found.tweet, index.snippet(el), markup)
+    return _stub(el, index, markup, tweet_id)
+
+
+def _iframe(el: etree._Element, index: _SourceIndex) -> Found | None:
+    """A widget iframe left in a page saved after widgets.js ran; only the id survives."""
+    tweet_id = valid_id(el.get("data-tweet-id"))
+    if tweet_id is None:
+        src = el.get("src") or ""
+        if "/embed/tweet.html" not in src.lower():
+            return None
+        try:
+            query = parse_qs(urlsplit(src).query)
+        except ValueError:
+            return None
+        # creatorScreenName / siteScreenName are the *article's* accounts: never the author.
+        tweet_id = valid_id((query.get("id") or [""])[0])
+    if tweet_id is None:
+        return None
+    return _stub(el, index, "iframe.twitter-tweet-rendered", tweet_id)
+
+
+def _data_id(el: etree._Element, index: _SourceIndex) -> Found | None:
+    """A CMS container that carries only the id in a data attribute."""
+    for name in _ID_ATTRS:
+        raw = el.get(name)
+        if raw:
+            tweet_id = valid_id(raw.strip())
+            if tweet_id:
+                if el.tag == "blockquote":
+                    return None  # handled as a blockquote
+                return _stub(el, index, f"{el.tag}[{name}]", tweet_id)
+    return None
+
+
+def _widget_text(el: etree._Element, index: _SourceIndex) -> Found | None:
+    """The widget's rendered DOM or a publisher's own card: a ``*tweet*text`` element.
+
+    The card is the nearest ancestor holding a status permalink; name, screen name and
+    time come from class names every such card uses (``TweetAuthor-name``,
+    ``subbuzz-tweet__username``, ``<time datetime>``).
+    """
+    if el.tag not in ("p", "div", "section") or not _TEXT_CLASS.search(el.get("class") or ""):
+        return None
+    card = el.getparent()
+    permalink = None
+    for _ in range(8):
+        if card is None:
+            return None
+        for a in card.iter("a"):
+            parsed = parse_status_url(a.get("href"))
+            if parsed and not _inside(a, el):
+                permalink = (a, parsed)
+        for attr in ("data-tweet-id", "data-click-to-open-target", "cite"):
+            if permalink is None and card.get(attr):
+                parsed = parse_status_url(card.get(attr)) or (
+                    (None, valid_id(card.get(attr))) if valid_id(card.get(attr)) else None
+                )
+                if parsed:
+                    permalink = (None, parsed)
+        if permalink is not None:
+            break
+        card = card.getparent()
+    if permalink is None or card is None:
+        return None
+    anchor, (url_handle, tweet_id) = permalink
+    author, handle = _card_names(el)
+    text, anchors = _visible(el)
+    date_text = datetime_attr = None
+    if anchor is not None:
+        date_text = _WS.sub(" ", anchor.text_content() or "").strip() or None
+        datetime_attr = anchor.get("data-datetime")
+        for time_el in anchor.iter("time"):
+            datetime_attr = datetime_attr or time_el.get("datetime")
+    if datetime_attr is None:
+        for time_el in card.iter("time"):
+            if time_el.get("datetime"):
+                datetime_attr = time_el.get("datetime")
+                break
+    tweet = make_tweet(
+        tweet_id=tweet_id,
+        handle=handle or url_handle,
+        author=author,
+        date_text=date_text,
+        datetime_attr=datetime_attr,
+        lang=_lang(el),
+        text=text,
+        anchors=anchors,
+        href=anchor.get("href") if anchor is not None else None,
+    )
+    return Found(tweet=tweet, snippet=index.snippet(card), markup="rendered card")
+
+
+def _card_names(text_el: etree._Element) -> tuple[str | None, str | None]:
+    """Display name and screen name from the card around a tweet-text element.
+
+    Looks in ever larger ancestors (the widget nests the author header beside the body) but
+    never in one that holds a second tweet's text.
+    """
+    author = handle = None
+    ancestor = text_el.getparent()
+    for _ in range(8):
+        if ancestor is None:
+            break
+        texts = [n for n in ancestor.iter() if isinstance(n.tag, str)
+                 and _TEXT_CLASS.search(n.get("class") or "")]
+        if len(texts) > 1:
+            break
+        for node in ancestor.iter():
+            if not isinstance(node.tag, str) or _inside(node, text_el):
+                continue
+            cls = node.get("class") or ""
+            if handle is None and _SCREEN_CLASS.search(cls):
+                handle = (node.text_content() or "").strip().lstrip("@\uff20") or None
+            elif author is None and _NAME_CLASS.search(cls) and not _SCREEN_CLASS.search(cls):
+                author = _WS.sub(" ", node.text_content() or "").strip() or None
+        if author and handle:
+            break
+        ancestor = ancestor.getparent()
+    return author, handle

@@ -1,0 +1,225 @@
+"""The records passed between stages: extract -> store -> render.
+
+Small frozen dataclasses; dicts appear only at the SQLite and JSON edges (``to_dict`` /
+``from_dict``), so every stage reads typed fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import date
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+STATUS_URL = "https://twitter.com/{handle}/status/{id}"
+STATUS_URL_NO_HANDLE = "https://twitter.com/i/web/status/{id}"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link in a tweet's text: ``url`` is the href, ``display`` the text shown."""
+
+    url: str
+    display: str
+    expanded: str | None = None
+
+
+@dataclass(frozen=True)
+class Media:
+    """A ``pic.twitter.com`` media link; the media itself is never fetched."""
+
+    url: str
+    display: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """An article a tweet was found in."""
+
+    path: str
+    sha256: str
+    format: str
+    title: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Tweet:
+    """One archived tweet. ``text`` is None for a stub (only the id was in the page)."""
+
+    key: str
+    id: str | None = None
+    url: str | None = None
+    author: str | None = None
+    handle: str | None = None
+    date: str | None = None
+    created_at: str | None = None
+    lang: str | None = None
+    text: str | None = None
+    mentions: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    cashtags: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    media: tuple[Media, ...] = ()
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def is_stub(self) -> bool:
+        """True when only the id (and maybe the handle) is known."""
+        return self.text is None
+
+    def with_sources(self, sources: tuple[Source, ...]) -> Tweet:
+        """A copy of this tweet with another list of sources."""
+        return replace(self, sources=sources)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON record (the format ``archiver export`` writes)."""
+        return {
+            "key": self.key,
+            "id": self.id,
+            "url": self.url,
+            "author": self.author,
+            "handle": self.handle,
+            "date": self.date,
+            "created_at": self.created_at,
+            "lang": self.lang,
+            "text": self.text,
+            "mentions": list(self.mentions),
+            "hashtags": list(self.hashtags),
+            "cashtags": list(self.cashtags),
+            "links": [
+                {"url": x.url, "display": x.display, "expanded": x.expanded} for x in self.links
+            ],
+            "media": [{"url": m.url, "display": m.display} for m in self.media],
+            "sources": [
+                {"path": s.path, "sha256": s.sha256, "format": s.format, "title": s.title,
+                 "url": s.url}
+                for s in self.sources
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Tweet:
+        """Build a tweet from a JSON record; unknown keys are ignored."""
+        return cls(
+            key=data["key"],
+            id=data.get("id"),
+            url=data.get("url"),
+            author=data.get("author"),
+            handle=data.get("handle"),
+            date=data.get("date"),
+            created_at=data.get("created_at"),
+            lang=data.get("lang"),
+            text=data.get("text"),
+            mentions=tuple(data.get("mentions") or ()),
+            hashtags=tuple(data.get("hashtags") or ()),
+            cashtags=tuple(data.get("cashtags") or ()),
+            links=tuple(
+                Link(x["url"], x.get("display") or x["url"], x.get("expanded"))
+                for x in data.get("links") or ()
+            ),
+            media=tuple(Media(m["url"], m.get("display") or m["url"]) for m in data.get("media") or ()),
+            sources=tuple(
+                Source(s["path"], s.get("sha256") or "", s.get("format") or "", s.get("title"),
+                       s.get("url"))
+                for s in data.get("sources") or ()
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Found:
+    """One embed found in a document: the tweet (without sources) and the evidence."""
+
+    tweet: Tweet
+    snippet: str
+    markup: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """What extraction made of one input: its source and the embeds found, in order."""
+
+    source: Source
+    found: tuple[Found, ...] = field(default_factory=tuple)
+
+
+_URLISH = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S*", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+def normalized_text(text: str) -> str:
+    """Text reduced for matching copies of one tweet: URLs and all white space removed.
+
+    A text copy glues or splits lines differently (``#windowspic.twitter.com/x``) and
+    shortens links differently from the HTML, so both are dropped before comparing.
+    """
+    text = unicodedata.normalize("NFC", text)
+    return _SPACE.sub("", _URLISH.sub("", text)).casefold()
+
+
+def make_key(tweet_id: str | None, handle: str | None, date: str | None, text: str | None) -> str:
+    """The stable archive key: the status id, else a digest of handle, date and text."""
+    if tweet_id:
+        return tweet_id
+    basis = "\x1f".join([(handle or "").casefold(), date or "", normalized_text(text or "")])
+    return "t-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def status_url(tweet_id: str, handle: str | None) -> str:
+    """The canonical status URL for an id (with the handle when known)."""
+    if handle:
+        return STATUS_URL.format(handle=handle, id=tweet_id)
+    return STATUS_URL_NO_HANDLE.format(id=tweet_id)
+
+
+@dataclass(frozen=True)
+class Article:
+    """A source article as the archive knows it: when it was read and what it embedded."""
+
+    source: Source
+    read_at: str
+    keys: tuple[str, ...] = ()
+
+
+def merge(primary: Tweet, other: Tweet) -> Tweet:
+    """Two records of one tweet as one: ``primary`` wins, ``other`` fills its gaps.
+
+    Sources are united (primary's first, no duplicates by path and digest).
+    """
+    values: dict[str, Any] = {}
+    for name in Tweet.__dataclass_fields__:
+        mine, theirs = getattr(primary, name), getattr(other, name)
+        values[name] = theirs if (mine is None or mine == ()) else mine
+    seen = {(s.path, s.sha256) for s in primary.sources}
+    extra = tuple(s for s in other.sources if (s.path, s.sha256) not in seen)
+    values["sources"] = primary.sources + extra
+    return Tweet(**values)
+
+
+def rank(tweet: Tweet) -> tuple[int, int, int]:
+    """Which of two copies of a tweet is the better record: id, then text, then its length."""
+    return (tweet.id is not None, tweet.text is not None, len(tweet.text or ""))
+
+
+def same_tweet(a: Tweet, b: Tweet) -> bool:
+    """Whether two records are copies of one tweet (the merge rule of the archive).
+
+    Same id; or, when one lacks an id: same handle (any case), dates within a day and the
+    same text once URLs and white space are normalized.
+    """
+    if a.id and b.id:
+        return a.id == b.id
+    if not (a.handle and b.handle and a.text and b.text):
+        return False
+    if a.handle.casefold() != b.handle.casefold():
+        return False
+    if a.date and b.date and abs(_day(a.date) - _day(b.date)) > 1:
+        return False
+    return normalized_text(a.text) == normalized_text(b.text)
+
+
+def _day(iso_date: str) -> int:
+    return date.fromisoformat(iso_date).toordinal()
