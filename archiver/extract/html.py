@@ -168,14 +168,11 @@ class _Text:
             self.space = False
             self._put(token)
 
-    def newline(self, count: int = 1) -> None:
+    def newline(self) -> None:
+        """Start a new line unless at one already (block elements)."""
         self.space = False
-        if not self.length:
-            return
-        tail = "".join(self.parts[-3:])
-        have = len(tail) - len(tail.rstrip("\n"))
-        if have < count:
-            self._put("\n" * (count - have))
+        if self.length and self.parts[-1][-1:] != "\n":
+            self._put("\n")
 
     def _put(self, text: str) -> None:
         self.parts.append(text)
@@ -198,7 +195,9 @@ class _Text:
         if not isinstance(tag, str) or tag in _SKIP_TAGS or (skip and el in skip):
             return
         if tag == "br":
-            self.newline()
+            self.space = False
+            if self.length:
+                self._put("\n")  # each <br> is a line break: <br><br> keeps a blank line
             return
         if tag == "img":
             if "emoji" in (el.get("class") or "").lower():

@@ -7,11 +7,11 @@
     — Valérie Plante (@Val_Plante) April 12, 2023
 
 The body is the run of lines directly above the credit line, taken upward one line at a time
-while it still fits in a tweet (280 weighted characters, a trailing ``pic.twitter.com`` link
-counting 0). It stops at an empty line, at the previous credit line, at the first line that
-would overflow, at a lead-in line ending with ``:`` ("X tweeted:"), and after an indented
-line whose neighbour above is not indented (text extractors keep the indentation of the
-blockquote's first line and strip the article's).
+while it still fits in a tweet (280 weighted characters; a trailing ``pic.twitter.com`` or
+quoted-tweet link and the @mentions opening a reply count 0, as on Twitter). It stops at an empty line, at the previous credit line, at the first line that
+would overflow, at article prose that names the tweet's author ("Goldstein tweeted he
+was…"), and after an indented line whose neighbour above is not indented (text extractors
+keep the indentation of the blockquote's first line and strip the article's).
 """
 
 from __future__ import annotations
@@ -25,8 +25,14 @@ from archiver.extract.common import Credit, make_tweet, parse_credit
 from archiver.model import Found
 
 MAX_WEIGHT = 280
-_TRAILING_MEDIA = re.compile(r"\s*(?:https?://)?pic\.(?:twitter|x)\.com/\w+\s*$", re.IGNORECASE)
+_TRAILING_LINKS = re.compile(
+    r"(?:\s*(?:(?:https?://)?pic\.(?:twitter|x)\.com/\w+|https?://t\.co/\w+)){1,2}\s*$",
+    re.IGNORECASE,
+)
+_REPLY_MENTIONS = re.compile(r"^(?:[@\uff20]\w{1,15}\s+){1,50}")
 _GLUED_MEDIA = re.compile(r"(?<=[^\s/.])(?=pic\.twitter\.com/\w)")
+_TWEETISH = re.compile(r"[@#\uff20\uff03]\w|https?://|pic\.twitter\.com/", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
 _QUOTE = re.compile(r"^[ \t]{0,3}((?:>[ \t]?)+)")
 
 
@@ -61,7 +67,14 @@ def _lines(text: str) -> list[_Line]:
 
 
 def _fits(body: list[str]) -> bool:
-    text = _TRAILING_MEDIA.sub("", "\n".join(body))
+    """Whether the lines fit in one tweet, counted as Twitter counts the limit.
+
+    What Twitter leaves out of the 280 is left out here too: the trailing media link, the
+    trailing link of a quoted tweet, and the @mentions that open a reply.
+    """
+    text = "\n".join(body)
+    text = _TRAILING_LINKS.sub("", text)
+    text = _REPLY_MENTIONS.sub("", text)
     return weighted_length(text) <= MAX_WEIGHT
 
 
@@ -126,7 +139,7 @@ def _body(lines: list[_Line], at: int, credit: Credit) -> tuple[list[str], int]:
         stripped = line.raw.strip()
         if not _fits([stripped, *body]):
             break
-        if body and stripped.endswith((":", "\uff1a")) and not line.indented:
+        if body and _introduces(stripped, credit):
             break  # "Goldstein tweeted he was honored to offer the benediction:"
         body.insert(0, stripped)
         first = j
@@ -134,6 +147,20 @@ def _body(lines: list[_Line], at: int, credit: Credit) -> tuple[list[str], int]:
             break
         j -= 1
     return body, first
+
+
+def _introduces(line: str, credit: Credit) -> bool:
+    """Whether ``line`` is article prose introducing the tweet rather than part of it.
+
+    Journalists name the author when they quote a tweet ("Goldstein tweeted…", "noted
+    rapper Lil Wayne"), and tweets rarely name their own author; a line with a mention,
+    hashtag or link reads like tweet text, so it is never taken for prose.
+    """
+    if _TWEETISH.search(line):
+        return False
+    words = {w.casefold() for w in _WORD.findall(line)}
+    names = {w.casefold() for w in _WORD.findall(credit.author) if len(w) >= 4}
+    return bool(names & words) or credit.handle.casefold() in words
 
 
 def _indented_above(lines: list[_Line], j: int, depth: int) -> bool:
