@@ -16,7 +16,7 @@ import click
 from archiver import __version__
 from archiver.errors import ArchiverError
 from archiver.model import Tweet
-from archiver.pipeline import Skipped, extract_paths
+from archiver.pipeline import Skipped, extract_paths, plan_inputs
 from archiver.store import Archive
 
 DEFAULT_ARCHIVE = "archive"
@@ -84,20 +84,20 @@ def extract(paths: tuple[str, ...], archive_dir: Path) -> None:
         archiver extract seeds/ --archive archive
     """
     archive = _open(archive_dir, create=True)
-    interactive = sys.stderr.isatty()
+    items = plan_inputs(list(paths))
 
     def on_skip(item: Skipped) -> None:
         click.echo(f"skipped {item.path}: {item.reason}", err=True)
 
     try:
         with archive:
-            if interactive:
-                with click.progressbar(length=0, label="Extracting", file=sys.stderr,
-                                       show_pos=True, item_show_func=lambda x: x) as bar:
-                    summary = extract_paths(list(paths), archive, on_skip=on_skip,
-                                            progress=lambda name: bar.update(1, name))
+            if sys.stderr.isatty() and len(items) > 1:
+                with click.progressbar(length=len(items), label="Extracting", file=sys.stderr,
+                                       show_pos=True) as bar:
+                    summary = extract_paths(items, archive, on_skip=on_skip,
+                                            progress=lambda _name: bar.update(1))
             else:
-                summary = extract_paths(list(paths), archive, on_skip=on_skip)
+                summary = extract_paths(items, archive, on_skip=on_skip)
     except ArchiverError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(summary.line())

@@ -69,14 +69,35 @@ def _safe_extract(path: Path, display: str) -> Document | Skipped:
         return Skipped(display, f"unexpected {type(exc).__name__}: {exc}")
 
 
+@dataclass(frozen=True)
+class Planned:
+    """One input of a run: its path, how to name it, and a problem found while listing it."""
+
+    path: Path
+    display: str
+    problem: str | None = None
+
+
+def plan_inputs(paths: list[str]) -> list[Planned]:
+    """The files a run will read: folders expanded, ``-`` kept for standard input."""
+    items: list[Planned] = []
+    for raw in paths:
+        if raw == "-":
+            items.append(Planned(Path("-"), "-"))
+            continue
+        for entry in iter_inputs([Path(raw)]):
+            items.append(Planned(entry.path, str(entry.path), entry.problem))
+    return items
+
+
 def extract_paths(
-    paths: list[str],
+    items: list[Planned],
     archive: Archive,
     *,
     progress: Callable[[str], None] | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
 ) -> ExtractSummary:
-    """Extract every input (files, folders, ``-`` for stdin) into ``archive``."""
+    """Extract every planned input into ``archive``; bad inputs are skipped, not fatal."""
     summary = ExtractSummary()
     batch: list[Document] = []
     last_flush = time.monotonic()
@@ -96,20 +117,13 @@ def extract_paths(
         if on_skip:
             on_skip(item)
 
-    items: list[tuple[Path, str, str | None]] = []
-    for raw in paths:
-        if raw == "-":
-            items.append((Path("-"), "-", None))
-            continue
-        for entry in iter_inputs([Path(raw)]):
-            items.append((entry.path, str(entry.path), entry.problem))
-    for path, display, problem in items:
+    for item in items:
         if progress:
-            progress(display)
-        if problem:
-            skip(Skipped(display, problem))
+            progress(item.display)
+        if item.problem:
+            skip(Skipped(item.display, item.problem))
             continue
-        result = _safe_extract(path, display)
+        result = _safe_extract(item.path, item.display)
         if isinstance(result, Skipped):
             skip(result)
             continue

@@ -144,7 +144,10 @@ class Archive:
         if version < SCHEMA_VERSION:
             with self._write():
                 # Migrations from older schema versions go here, one step at a time.
-                self.conn.executescript(_SCHEMA)
+                # (Statement by statement: executescript would commit mid-transaction.)
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
