@@ -15,8 +15,9 @@ import click
 
 from archiver import __version__
 from archiver.errors import ArchiverError
+from archiver.extract.warc import is_warc
 from archiver.model import Tweet
-from archiver.pipeline import Skipped, extract_paths, plan_inputs
+from archiver.pipeline import Skipped, extract_paths, import_files, plan_inputs
 from archiver.store import Archive
 
 DEFAULT_ARCHIVE = "archive"
@@ -72,12 +73,15 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for extraction [default: the number of cores].")
 @archive_option
-def extract(paths: tuple[str, ...], archive_dir: Path) -> None:
+def extract(paths: tuple[str, ...], jobs: int | None, archive_dir: Path) -> None:
     """Find embedded tweets in articles (HTML, Markdown, reST, text) and archive them.
 
-    PATHS are files, folders (read recursively) or - for standard input. Files that cannot
-    be read are reported and skipped; the exit status is 1 if any was.
+    PATHS are files, folders (read recursively), web archives (.warc, .warc.gz, .arc) or -
+    for standard input. Files that cannot be read are reported and skipped; the exit status
+    is 1 if any was.
 
     Example:
 
@@ -85,6 +89,9 @@ def extract(paths: tuple[str, ...], archive_dir: Path) -> None:
     """
     archive = _open(archive_dir, create=True)
     items = plan_inputs(list(paths))
+    workers = jobs or os.cpu_count() or 1
+    if len(items) < 2 and not any(is_warc(item.path) for item in items):
+        workers = 1  # one document: a worker process would only add start-up time
 
     def on_skip(item: Skipped) -> None:
         click.echo(f"skipped {item.path}: {item.reason}", err=True)
@@ -94,10 +101,10 @@ def extract(paths: tuple[str, ...], archive_dir: Path) -> None:
             if sys.stderr.isatty() and len(items) > 1:
                 with click.progressbar(length=len(items), label="Extracting", file=sys.stderr,
                                        show_pos=True) as bar:
-                    summary = extract_paths(items, archive, on_skip=on_skip,
+                    summary = extract_paths(items, archive, jobs=workers, on_skip=on_skip,
                                             progress=lambda _name: bar.update(1))
             else:
-                summary = extract_paths(items, archive, on_skip=on_skip)
+                summary = extract_paths(items, archive, jobs=workers, on_skip=on_skip)
     except ArchiverError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(summary.line())
@@ -235,6 +242,29 @@ def export(fmt: str, output: io.TextIOBase, archive_dir: Path) -> None:
         writer.writeheader()
         for record in records:
             writer.writerow(_csv_row(record))
+
+
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False,
+                                                                  path_type=Path))
+@archive_option
+def import_(files: tuple[Path, ...], archive_dir: Path) -> None:
+    """Merge exported records or extraction shards (JSON Lines) into the archive.
+
+    Records from `archiver export` (a colleague's archive) and documents from a distributed
+    run (`archiver.distributed`) merge by the same rules as `extract`.
+
+    Example:
+
+        archiver import colleague.jsonl shards/*.jsonl
+    """
+    try:
+        with _open(archive_dir, create=True) as archive:
+            result = import_files(list(files), archive)
+    except ArchiverError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Imported {result.new + result.updated + result.unchanged} records: "
+               f"{result.new} new, {result.updated} updated, {result.unchanged} unchanged.")
 
 
 def main() -> None:

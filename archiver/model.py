@@ -43,6 +43,7 @@ class Source:
     format: str
     title: str | None = None
     url: str | None = None
+    record: str | None = None  # the WARC record id, for articles read from a web archive
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class Tweet:
             "media": [{"url": m.url, "display": m.display} for m in self.media],
             "sources": [
                 {"path": s.path, "sha256": s.sha256, "format": s.format, "title": s.title,
-                 "url": s.url}
+                 "url": s.url, "record": s.record}
                 for s in self.sources
             ],
         }
@@ -123,7 +124,7 @@ class Tweet:
             media=tuple(Media(m["url"], m.get("display") or m["url"]) for m in data.get("media") or ()),
             sources=tuple(
                 Source(s["path"], s.get("sha256") or "", s.get("format") or "", s.get("title"),
-                       s.get("url"))
+                       s.get("url"), s.get("record"))
                 for s in data.get("sources") or ()
             ),
         )
@@ -144,6 +145,26 @@ class Document:
 
     source: Source
     found: tuple[Found, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of an extraction result (the shards a distributed run writes)."""
+        return {
+            "source": {"path": self.source.path, "sha256": self.source.sha256,
+                       "format": self.source.format, "title": self.source.title,
+                       "url": self.source.url, "record": self.source.record},
+            "found": [{"tweet": f.tweet.to_dict(), "snippet": f.snippet, "markup": f.markup}
+                      for f in self.found],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        """The inverse of ``to_dict``."""
+        src = data["source"]
+        source = Source(src["path"], src["sha256"], src["format"], src.get("title"),
+                        src.get("url"), src.get("record"))
+        found = tuple(Found(Tweet.from_dict(f["tweet"]), f["snippet"], f["markup"])
+                      for f in data["found"])
+        return cls(source=source, found=found)
 
 
 _URLISH = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S*", re.IGNORECASE)
@@ -193,8 +214,8 @@ def merge(primary: Tweet, other: Tweet) -> Tweet:
     for name in Tweet.__dataclass_fields__:
         mine, theirs = getattr(primary, name), getattr(other, name)
         values[name] = theirs if (mine is None or mine == ()) else mine
-    seen = {(s.path, s.sha256) for s in primary.sources}
-    extra = tuple(s for s in other.sources if (s.path, s.sha256) not in seen)
+    seen = {(s.path, s.sha256, s.record) for s in primary.sources}
+    extra = tuple(s for s in other.sources if (s.path, s.sha256, s.record) not in seen)
     values["sources"] = primary.sources + extra
     return Tweet(**values)
 

@@ -1,24 +1,31 @@
 """The extract run: inputs -> documents -> archive, with per-file error boundaries.
 
-Each input is read and extracted on its own; any failure is recorded as a skipped file with
-a one-line reason and the run goes on. Documents are saved in batched transactions.
+Extraction is a pure function of each document's bytes, so it runs in worker processes
+(``jobs``); one process writes, in batched transactions. Jobs are handed out a window at a
+time and results are taken in input order, so memory stays flat however many files there
+are and ``--jobs N`` gives exactly what ``--jobs 1`` gives.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.errors import ArchiverError
+from archiver.errors import ArchiverError, InputError
 from archiver.extract import extract_bytes, iter_inputs, read_file
-from archiver.model import Document
-from archiver.store import Archive
+from archiver.extract.warc import is_warc, iter_html_records
+from archiver.model import Document, Tweet
+from archiver.store import Archive, SaveResult
 
 BATCH_DOCS = 64
 BATCH_SECONDS = 1.0
+WINDOW_PER_JOB = 16
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,7 @@ class ExtractSummary:
     """What an extract run did."""
 
     files: int = 0
+    documents: int = 0
     embeds: int = 0
     new: int = 0
     updated: int = 0
@@ -42,31 +50,14 @@ class ExtractSummary:
 
     def line(self) -> str:
         """The one-line summary printed at the end of a run."""
+        read = f"Read {self.files} file{'s' if self.files != 1 else ''}"
+        if self.documents != self.files:
+            read += f" ({self.documents} documents)"
         return (
-            f"Read {self.files} file{'s' if self.files != 1 else ''}, skipped "
-            f"{len(self.skipped)}; found {self.embeds} embed{'s' if self.embeds != 1 else ''}: "
+            f"{read}, skipped {len(self.skipped)}; found {self.embeds} "
+            f"embed{'s' if self.embeds != 1 else ''}: "
             f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged."
         )
-
-
-def extract_one(path: Path, display: str) -> Document:
-    """Read and extract one file (raises ArchiverError subclasses for bad input)."""
-    if display == "-":
-        return extract_bytes(sys.stdin.buffer.read(), "-")
-    return extract_bytes(read_file(path), display)
-
-
-def _safe_extract(path: Path, display: str) -> Document | Skipped:
-    try:
-        return extract_one(path, display)
-    except ArchiverError as exc:
-        return Skipped(display, str(exc))
-    except RecursionError:
-        return Skipped(display, "markup nested too deeply to read")
-    except MemoryError:
-        return Skipped(display, "out of memory while reading")
-    except Exception as exc:  # noqa: BLE001 - the per-file boundary: never stop the run
-        return Skipped(display, f"unexpected {type(exc).__name__}: {exc}")
 
 
 @dataclass(frozen=True)
@@ -76,6 +67,17 @@ class Planned:
     path: Path
     display: str
     problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to extract: a file to read, or bytes already read (stdin, WARC)."""
+
+    path: Path
+    display: str
+    data: bytes | None = None
+    url: str | None = None
+    record: str | None = None
 
 
 def plan_inputs(paths: list[str]) -> list[Planned]:
@@ -90,10 +92,46 @@ def plan_inputs(paths: list[str]) -> list[Planned]:
     return items
 
 
+def run_job(job: Job) -> Document | Skipped:
+    """Read and extract one document; every failure becomes a Skipped with its reason."""
+    try:
+        data = job.data if job.data is not None else read_file(job.path)
+        return extract_bytes(data, job.display, url=job.url, record=job.record)
+    except ArchiverError as exc:
+        return Skipped(job.display, str(exc))
+    except RecursionError:
+        return Skipped(job.display, "markup nested too deeply to read")
+    except MemoryError:
+        return Skipped(job.display, "out of memory while reading")
+    except Exception as exc:  # noqa: BLE001 - the per-file boundary: never stop the run
+        return Skipped(job.display, f"unexpected {type(exc).__name__}: {exc}")
+
+
+def _jobs(items: list[Planned], skip: Callable[[Skipped], None],
+          progress: Callable[[str], None] | None) -> Iterator[Job]:
+    for item in items:
+        if progress:
+            progress(item.display)
+        if item.problem:
+            skip(Skipped(item.display, item.problem))
+        elif item.display == "-":
+            yield Job(item.path, "-", data=sys.stdin.buffer.read())
+        elif is_warc(item.path):
+            try:
+                for payload in iter_html_records(item.path):
+                    yield Job(item.path, item.display, payload.data, payload.target_uri,
+                              payload.record_id)
+            except ArchiverError as exc:
+                skip(Skipped(item.display, str(exc)))
+        else:
+            yield Job(item.path, item.display)
+
+
 def extract_paths(
     items: list[Planned],
     archive: Archive,
     *,
+    jobs: int = 1,
     progress: Callable[[str], None] | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
 ) -> ExtractSummary:
@@ -101,6 +139,7 @@ def extract_paths(
     summary = ExtractSummary()
     batch: list[Document] = []
     last_flush = time.monotonic()
+    read_files: set[str] = set()
 
     def flush() -> None:
         nonlocal batch, last_flush
@@ -117,20 +156,61 @@ def extract_paths(
         if on_skip:
             on_skip(item)
 
-    for item in items:
-        if progress:
-            progress(item.display)
-        if item.problem:
-            skip(Skipped(item.display, item.problem))
-            continue
-        result = _safe_extract(item.path, item.display)
-        if isinstance(result, Skipped):
-            skip(result)
-            continue
-        summary.files += 1
-        summary.embeds += len(result.found)
-        batch.append(result)
-        if len(batch) >= BATCH_DOCS or time.monotonic() - last_flush > BATCH_SECONDS:
-            flush()
-    flush()
+    pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
+    try:
+        pending = _jobs(items, skip, progress)
+        while window := list(itertools.islice(pending, max(jobs, 1) * WINDOW_PER_JOB)):
+            results = pool.map(run_job, window, chunksize=4) if pool else map(run_job, window)
+            for result in results:
+                if isinstance(result, Skipped):
+                    skip(result)
+                    continue
+                read_files.add(result.source.path)
+                summary.documents += 1
+                summary.embeds += len(result.found)
+                batch.append(result)
+                if len(batch) >= BATCH_DOCS or time.monotonic() - last_flush > BATCH_SECONDS:
+                    flush()
+        flush()
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+    summary.files = len(read_files)
     return summary
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    """The objects of a JSON Lines file (a JSON array is read too)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    try:
+        if text.lstrip().startswith("["):
+            yield from json.loads(text)
+            return
+        for line in text.splitlines():
+            if line.strip():
+                yield json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not JSON Lines ({exc})") from None
+
+
+def import_files(paths: list[Path], archive: Archive) -> SaveResult:
+    """Merge records (``archiver export``) and documents (distributed shards) into the archive."""
+    new = updated = unchanged = 0
+    for path in paths:
+        documents: list[Document] = []
+        tweets: list[Tweet] = []
+        try:
+            for obj in read_jsonl(path):
+                if "found" in obj and "source" in obj:
+                    documents.append(Document.from_dict(obj))
+                else:
+                    tweets.append(Tweet.from_dict(obj))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise InputError(f"{path}: not an archiver record ({exc!r})") from None
+        for result in (archive.save_documents(documents), archive.import_tweets(tweets)):
+            new, updated = new + result.new, updated + result.updated
+            unchanged += result.unchanged
+    return SaveResult(new, updated, unchanged)

@@ -16,10 +16,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from archiver.errors import ArchiveError, NotFoundError
 from archiver.model import (
@@ -33,6 +35,8 @@ from archiver.model import (
     same_tweet,
 )
 from archiver.paths import safe_join
+
+T = TypeVar("T")
 
 SCHEMA_VERSION = 1
 DB_NAME = "archive.sqlite"
@@ -61,8 +65,9 @@ CREATE TABLE IF NOT EXISTS sources (
     format TEXT NOT NULL,
     title TEXT,
     url TEXT,
+    record TEXT NOT NULL DEFAULT '',
     read_at TEXT NOT NULL,
-    UNIQUE (path, sha256)
+    UNIQUE (path, sha256, record)
 );
 CREATE TABLE IF NOT EXISTS appearances (
     tweet_key TEXT NOT NULL REFERENCES tweets(key) ON UPDATE CASCADE ON DELETE CASCADE,
@@ -88,6 +93,17 @@ class Appearance:
     position: int
     markup: str
     snippet: str
+
+
+class _Tally:
+    """Counts of what a write did, by outcome."""
+
+    def __init__(self) -> None:
+        self.counts = {"new": 0, "updated": 0, "unchanged": 0}
+
+    def add(self, outcome: str, key: str) -> str:
+        self.counts[outcome] += 1
+        return key
 
 
 @dataclass(frozen=True)
@@ -162,7 +178,7 @@ class Archive:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def _retry(self, action, attempts: int = 20):  # noqa: ANN001, ANN202 - small local helper
+    def _retry(self, action: Callable[[], T], attempts: int = 20) -> T:
         """Run ``action``, retrying while another writer holds the lock past the timeout."""
         for attempt in range(attempts):
             try:
@@ -171,75 +187,95 @@ class Archive:
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
                 if attempt == attempts - 1:
-                    raise ArchiveError(f"the archive stayed locked by another process: {exc}")
+                    raise ArchiveError(
+                        f"the archive stayed locked by another process: {exc}") from None
                 time.sleep(0.05 * (attempt + 1))
-        return None
+        raise AssertionError("unreachable")
 
-    class _Transaction:
-        def __init__(self, conn: sqlite3.Connection) -> None:
-            self.conn = conn
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue cleanly."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
 
-        def __enter__(self) -> None:
-            self.conn.execute("BEGIN IMMEDIATE")
-
-        def __exit__(self, exc_type: object, *rest: object) -> None:
-            if exc_type is None:
-                self.conn.execute("COMMIT")
-            else:
-                self.conn.execute("ROLLBACK")
-
-    def _write(self) -> Archive._Transaction:
-        return Archive._Transaction(self.conn)
-
-    def save_documents(self, documents: Iterable[Document]) -> SaveResult:
-        """Save several documents in one transaction (all or nothing); returns the counts."""
-        docs = list(documents)
+    def _atomically(self, work: Callable[[_Tally], None]) -> SaveResult:
+        """Run ``work`` in one retried write transaction; all of it lands or none."""
 
         def run() -> SaveResult:
-            totals = SaveResult()
+            tally = _Tally()
             with self._write():
-                for doc in docs:
-                    result = self._save(doc)
-                    totals = SaveResult(totals.new + result.new, totals.updated + result.updated,
-                                        totals.unchanged + result.unchanged)
-            return totals
+                work(tally)
+            return SaveResult(tally.counts["new"], tally.counts["updated"],
+                              tally.counts["unchanged"])
 
         try:
             return self._retry(run)
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"cannot write to the archive {self.db_path}: {exc}") from None
 
-    def _save(self, doc: Document) -> SaveResult:
-        source_id = self._source_id(doc.source)
-        new = updated = unchanged = 0
-        for position, found in enumerate(doc.found):
-            outcome, key = self._upsert(found.tweet)
-            if outcome == "new":
-                new += 1
-            elif outcome == "updated":
-                updated += 1
-            else:
-                unchanged += 1
-            self.conn.execute(
-                "INSERT INTO appearances (tweet_key, source_id, position, markup, snippet) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (source_id, position) DO UPDATE SET "
-                "tweet_key = excluded.tweet_key, markup = excluded.markup, "
-                "snippet = excluded.snippet",
-                (key, source_id, position, found.markup, found.snippet),
-            )
-        return SaveResult(new, updated, unchanged)
+    def save_documents(self, documents: Iterable[Document]) -> SaveResult:
+        """Save several documents in one transaction (all or nothing); returns the counts."""
+        docs = list(documents)
+
+        def work(tally: _Tally) -> None:
+            for doc in docs:
+                source_id = self._source_id(doc.source)
+                for position, found in enumerate(doc.found):
+                    key = tally.add(*self._upsert(found.tweet))
+                    self.conn.execute(
+                        "INSERT INTO appearances (tweet_key, source_id, position, markup, "
+                        "snippet) VALUES (?, ?, ?, ?, ?) ON CONFLICT (source_id, position) DO "
+                        "UPDATE SET tweet_key = excluded.tweet_key, markup = excluded.markup, "
+                        "snippet = excluded.snippet",
+                        (key, source_id, position, found.markup, found.snippet),
+                    )
+
+        return self._atomically(work)
+
+    def import_tweets(self, tweets: Iterable[Tweet]) -> SaveResult:
+        """Merge exported records (with their sources) by the rules ``extract`` uses.
+
+        An imported record has no evidence snippet; each of its sources gets an appearance
+        marked ``imported`` unless the tweet is already linked to that source.
+        """
+        records = list(tweets)
+
+        def work(tally: _Tally) -> None:
+            for tweet in records:
+                key = tally.add(*self._upsert(tweet))
+                for source in tweet.sources:
+                    self._link(key, self._source_id(source))
+
+        return self._atomically(work)
+
+    def _link(self, key: str, source_id: int) -> None:
+        if self.conn.execute("SELECT 1 FROM appearances WHERE tweet_key = ? AND source_id = ?",
+                             (key, source_id)).fetchone():
+            return
+        position = self.conn.execute(
+            "SELECT coalesce(max(position), -1) + 1 FROM appearances WHERE source_id = ?",
+            (source_id,)).fetchone()[0]
+        self.conn.execute(
+            "INSERT INTO appearances (tweet_key, source_id, position, markup, snippet) "
+            "VALUES (?, ?, ?, 'imported', '')", (key, source_id, position))
 
     def _source_id(self, source: Source) -> int:
         row = self.conn.execute(
-            "SELECT source_id FROM sources WHERE path = ? AND sha256 = ?",
-            (source.path, source.sha256),
+            "SELECT source_id FROM sources WHERE path = ? AND sha256 = ? AND record = ?",
+            (source.path, source.sha256, source.record or ""),
         ).fetchone()
         if row:
             return row[0]
         cur = self.conn.execute(
-            "INSERT INTO sources (path, sha256, format, title, url, read_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (source.path, source.sha256, source.format, source.title, source.url, _now()),
+            "INSERT INTO sources (path, sha256, format, title, url, record, read_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (source.path, source.sha256, source.format, source.title, source.url,
+             source.record or "", _now()),
         )
         return int(cur.lastrowid)
 
@@ -270,7 +306,7 @@ class Archive:
         for other in matches:
             merged = merge(merged, other) if rank(merged) >= rank(other) else merge(other, merged)
         if merged.id:
-            merged = Tweet(**{**merged.__dict__, "key": merged.id})
+            merged = replace(merged, key=merged.id)
         merged = merged.with_sources(())
         if len(matches) == 1 and matches[0].key == merged.key:
             if _record_json(matches[0]) == _record_json(merged):
@@ -432,7 +468,7 @@ class Archive:
 
 def _source(row: sqlite3.Row) -> Source:
     return Source(path=row["path"], sha256=row["sha256"], format=row["format"],
-                  title=row["title"], url=row["url"])
+                  title=row["title"], url=row["url"], record=row["record"] or None)
 
 
 def iter_records(archive: Archive) -> Iterator[dict]:

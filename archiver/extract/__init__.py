@@ -18,6 +18,7 @@ from archiver.errors import InputError
 from archiver.extract.decode import decode
 from archiver.extract.html import extract_html
 from archiver.extract.markup import extract_markup
+from archiver.extract.warc import WARC_SUFFIXES
 from archiver.model import Document, Found, Source, merge, rank, same_tweet
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx")
@@ -94,23 +95,23 @@ def dedupe(found: list[Found]) -> list[Found]:
     return out
 
 
-def extract_text_document(text: str, path: str, sha256: str, fmt: str,
-                          url: str | None = None) -> Document:
-    """Extract from already-decoded text whose format is known."""
-    found = extract_html(text) if fmt == "html" else extract_markup(text)
-    source = Source(path=path, sha256=sha256, format=fmt, title=_title(text, fmt),
-                    url=url or _canonical(text, fmt))
-    return Document(source=source, found=tuple(dedupe(found)))
+def extract_bytes(data: bytes, path: str, url: str | None = None,
+                  record: str | None = None) -> Document:
+    """Extract every embedded tweet from a document's bytes.
 
-
-def extract_bytes(data: bytes, path: str, url: str | None = None) -> Document:
-    """Extract every embedded tweet from a document's bytes; ``path`` names its source."""
+    ``path`` names the source; ``url`` and ``record`` locate an article read from a web
+    archive (its target URI and WARC record id).
+    """
     sha = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise InputError("empty file")
     text, _encoding = decode(data)
     text = text.replace("\x00", "")
-    return extract_text_document(text, path, sha, sniff_format(text, path), url)
+    fmt = sniff_format(text, path)
+    found = extract_html(text) if fmt == "html" else extract_markup(text)
+    source = Source(path=path, sha256=sha, format=fmt, title=_title(text, fmt),
+                    url=url or _canonical(text, fmt), record=record)
+    return Document(source=source, found=tuple(dedupe(found)))
 
 
 def read_file(path: Path) -> bytes:
@@ -142,7 +143,7 @@ class InputFile:
 
 
 def iter_inputs(paths: list[Path]) -> Iterator[InputFile]:
-    """Named files as given; folders walked recursively (document suffixes only), sorted.
+    """Named files as given; folders walked recursively (documents and web archives), sorted.
 
     Symbolic-link loops are walked once; hidden folders (``.git``) are skipped.
     """
@@ -180,5 +181,5 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[InputFile]:
             is_dir = False
         if is_dir:
             yield from _walk(path, seen)
-        elif entry.name.lower().endswith(DOCUMENT_SUFFIXES):
+        elif entry.name.lower().endswith(DOCUMENT_SUFFIXES + WARC_SUFFIXES):
             yield InputFile(path)

@@ -11,8 +11,6 @@ import codecs
 import logging
 import re
 
-from bs4.dammit import UnicodeDammit
-
 from archiver.errors import InputError
 
 # UnicodeDammit logs a warning per damaged document; the run reports files itself.
@@ -109,6 +107,8 @@ def decode(data: bytes) -> tuple[str, str]:
     non_ascii = sum(1 for ch in lenient if ord(ch) > 127) - damaged
     if declared == "utf-8" or damaged * 20 < non_ascii:
         return lenient, "utf-8"
+    from bs4.dammit import UnicodeDammit  # only here: importing bs4 costs ~0.1 s per process
+
     dammit = UnicodeDammit(data, ["cp1252"], is_html=True)
     if dammit.unicode_markup is None:
         raise InputError("cannot decode the file's bytes as text")

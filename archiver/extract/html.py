@@ -27,8 +27,15 @@ from archiver.extract.common import (
 )
 from archiver.model import Found
 
-# Cheap test before building a tree: most pages of a crawl embed nothing.
-_MARKERS = re.compile(r"twitter|tweet|x\.com/", re.IGNORECASE)
+# Cheap test before building a tree: most pages of a crawl embed nothing, and almost every
+# page mentions "twitter" (share buttons, meta tags), so look for embed signatures only.
+_MARKERS = re.compile(
+    r"twitter-(?:tweet|video)(?![-\w])|amp-twitter"
+    r"|data-(?:tweet|twitter|status)(?:[-_]?(?:tweet|status))?[-_]?id"
+    r"|embed/tweet\.html|tweet[-_]*(?:__)?(?:body[-_]*)?text|tweet-embed|e-entry-title"
+    r"|\(\s*(?:[@\uff20]|&#0*64;|&#x0*40;|&commat;)",
+    re.IGNORECASE,
+)
 _WS = re.compile(r"[ \t\r\n\f]+")
 _TOKEN = re.compile(r"[ \t\r\n\f]+|[^ \t\r\n\f]+")
 _ID_ATTRS = (
