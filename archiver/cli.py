@@ -18,6 +18,9 @@ from archiver.errors import ArchiverError
 from archiver.extract.warc import is_warc
 from archiver.model import Tweet
 from archiver.pipeline import Skipped, extract_paths, import_files, plan_inputs
+from archiver.render.fonts import doctor_report
+from archiver.render.html import render_html
+from archiver.render.png import render_png
 from archiver.store import Archive
 
 DEFAULT_ARCHIVE = "archive"
@@ -242,6 +245,61 @@ def export(fmt: str, output: io.TextIOBase, archive_dir: Path) -> None:
         writer.writeheader()
         for record in records:
             writer.writerow(_csv_row(record))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["html", "png", "json", "all"]),
+              default="html", show_default=True, help="What to write.")
+@click.option("--theme", type=click.Choice(["light", "dark"]), default=None,
+              help="Force a colour scheme [default: HTML follows the reader's; PNG light].")
+@click.option("--scale", type=click.IntRange(1, 3), default=2, show_default=True,
+              help="PNG pixel scale (550 px card width times this).")
+@click.option("--force", is_flag=True, help="Rewrite every output, not just the changed ones.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for PNG cards [default: the number of cores].")
+@archive_option
+def render(fmt: str, theme: str | None, scale: int, force: bool, jobs: int | None,
+           archive_dir: Path) -> None:
+    """Write offline cards and browsing pages into the archive folder.
+
+    html: index.html, one card page per tweet, one page per source article. png: a PNG card
+    per tweet next to its HTML card. json: each record next to its card. all: everything.
+    Nothing written loads anything from the network.
+
+    Example:
+
+        archiver render --format all --theme dark
+    """
+    with _open(archive_dir) as archive:
+        tweets = archive.tweets()
+        articles = archive.articles()
+    written = unchanged = 0
+    try:
+        # PNGs first, so the HTML pages written after them can show them.
+        if fmt in ("png", "all"):
+            report = render_png(tweets, archive_dir, theme=theme or "light", scale=scale,
+                                force=force, jobs=jobs or os.cpu_count() or 1)
+            written, unchanged = written + report.written, unchanged + report.unchanged
+        if fmt in ("html", "json", "all"):
+            report = render_html(tweets, articles, archive_dir, theme=theme, force=force,
+                                 with_json=fmt in ("json", "all"),
+                                 with_html=fmt in ("html", "all"))
+            written, unchanged = written + report.written, unchanged + report.unchanged
+    except ArchiverError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Rendered {len(tweets)} tweet{'s' if len(tweets) != 1 else ''}: "
+               f"{written} file{'s' if written != 1 else ''} written, {unchanged} unchanged.")
+    if fmt in ("html", "all"):
+        click.echo(f"Open {archive_dir / 'index.html'} in a browser (no network needed).")
+
+
+@cli.command()
+def doctor() -> None:
+    """Report fonts, text layout (raqm, FriBiDi), versions, and what rendering would lack."""
+    rows = doctor_report()
+    width = max(len(topic) for topic, _ in rows)
+    for topic, finding in rows:
+        click.echo(f"{topic:<{width}}  {finding}")
 
 
 @cli.command(name="import")

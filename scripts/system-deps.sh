@@ -4,6 +4,9 @@
 # that need them skip, or fail under CI=true.
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+# Fonts for the browser screenshots (CJK and colour emoji), not for the tests' verdicts.
+[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$missing fonts-noto-cjk"
+[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing="$missing fonts-noto-color-emoji"
 ldconfig -p 2>/dev/null | grep -q 'libfribidi\.so\.0' || missing="$missing libfribidi0"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

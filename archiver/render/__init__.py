@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from archiver.model import Tweet
 from archiver.paths import safe_name
+
+
+_NOT_HANDLE = re.compile(r"[^A-Za-z0-9_]+")
 
 
 def card_relpath(tweet: Tweet, ext: str) -> str:
@@ -11,5 +16,7 @@ def card_relpath(tweet: Tweet, ext: str) -> str:
 
     Derived only from sanitised handle and key, so hostile input cannot steer it.
     """
-    handle = safe_name(tweet.handle or "", fallback="_unknown")
+    # Handles are [A-Za-z0-9_] on Twitter; anything else (a dot, a slash) is replaced, so a
+    # folder never looks like a file ("0.html") or a path.
+    handle = safe_name(_NOT_HANDLE.sub("_", tweet.handle or ""), fallback="_unknown")
     return f"tweets/{handle}/{safe_name(tweet.key)}.{ext}"

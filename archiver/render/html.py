@@ -1,0 +1,559 @@
+"""Offline HTML cards and a browsable archive (``archiver render --format html``).
+
+Every page stands alone and loads nothing from anywhere: the CSS and the index's one script
+are inline and allowed by hash in a Content-Security-Policy meta tag whose default is
+``'none'``; avatars are inline SVG; fonts are the system's. Tweet text, names and URLs are
+untrusted: Jinja2 autoescapes everything, and only ``http``/``https`` URLs become links.
+
+Pages are derived only from sanitised handles, keys and digests (``card_relpath``,
+``article_relpath``), and every write goes through ``archiver.paths``. Rendering is
+incremental by comparing bytes (``write_if_changed``) rather than keeping a manifest: a page is
+a pure function of the records, the article list, the theme and which PNG/JSON files exist, so
+comparing the output itself can never go stale, and a page that was edited or deleted by hand
+is repaired on the next run. Rendering every page again costs one to two milliseconds a tweet;
+a run that changes nothing writes nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from archiver.dates import parse_datetime_attr, snowflake_time
+from archiver.entities import Entity, extract_entities
+from archiver.model import Article, Link, Media, Source, Tweet, status_url
+from archiver.paths import safe_name, write_atomic, write_if_changed
+from archiver.render import card_relpath
+
+THEMES = ("light", "dark")
+
+PROFILE_URL = "https://twitter.com/{}"
+SEARCH_URL = "https://twitter.com/search?q={}"
+REL = "noopener noreferrer nofollow"
+#: The avatar of a tweet whose author is not known: grey, with a "?".
+UNKNOWN_COLOUR = "#8b98a5"
+
+# A handle as Twitter allows it; anything else is shown but never put into a URL.
+_HANDLE_RE = re.compile(r"[A-Za-z0-9_]{1,50}")
+# A BCP 47-ish language tag; anything else is not worth a ``lang`` attribute.
+_LANG_RE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+# A scheme-less link as twitter-text finds it ("pic.twitter.com/x", "www.example.com").
+_BARE_HOST_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}(?:[/?#]|$)")
+# Explicit bidi embeddings, overrides and isolates: legitimate in running text (kept there,
+# inside a dir="auto" element that isolates them) but a spoofing trick in names and handles.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    """What a render run did: ``written`` files changed on disk, ``unchanged`` were identical.
+
+    ``paths`` lists the written files, relative to the output folder, in writing order.
+    """
+
+    written: int
+    unchanged: int
+    paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of tweet text; ``href`` is set for an entity that links somewhere."""
+
+    text: str
+    href: str | None = None
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class When:
+    """A tweet's date (and, when known, UTC time) as shown and as ``<time datetime>``."""
+
+    datetime: str | None
+    date_label: str
+    time_label: str | None = None
+
+
+@dataclass(frozen=True)
+class MediaView:
+    """A media placeholder: the link to the media (if safe) and the text it showed."""
+
+    href: str | None
+    display: str
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """A source article as a card's provenance line and the index show it."""
+
+    title: str
+    page: str | None
+    read_at: When | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything a card template needs about one tweet, already made safe."""
+
+    key: str
+    id: str | None
+    author: str
+    handle: str | None
+    profile_href: str | None
+    initials: str
+    colour: str
+    lang: str | None
+    paragraphs: tuple[tuple[Segment, ...], ...]
+    when: When | None
+    status_href: str | None
+    media: tuple[MediaView, ...]
+    sources: tuple[ArticleRef, ...]
+    page: str
+    png: str | None
+    json: str | None
+    alt: str
+    day: str
+
+
+def render_html(
+    tweets: Sequence[Tweet],
+    articles: Sequence[Article],
+    out_dir: Path,
+    *,
+    theme: str | None = None,
+    force: bool = False,
+    with_json: bool = False,
+    with_html: bool = True,
+) -> RenderReport:
+    """Write the archive's pages into ``out_dir`` and return what was written.
+
+    ``tweets`` come newest first, each with its ``sources``; ``articles`` are the source
+    articles with their tweet keys in order of appearance. With ``with_html`` this writes one
+    card per tweet, ``index.html`` and one page per article; with ``with_json`` the JSON
+    record next to each card. ``theme`` forces ``"light"`` or ``"dark"``; None follows the
+    reader's ``prefers-color-scheme``. Unless ``force``, a file whose bytes would not change is
+    left alone. Nothing else in ``out_dir`` (its ``README.md``, the PNG cards) is touched.
+    """
+    if theme is not None and theme not in THEMES:
+        raise ValueError(f"theme must be one of {THEMES} or None, not {theme!r}")
+    out_dir = Path(out_dir)
+    outputs: dict[str, str] = {}
+    if with_json:
+        for tweet in tweets:
+            outputs[card_relpath(tweet, "json")] = _json_record(tweet)
+    if with_html:
+        # Cards link the PNG and JSON files next to them that exist (or are about to).
+        present = _files_under(out_dir, "tweets") | outputs.keys()
+        outputs.update(_pages(tweets, articles, theme, present))
+    return _write_all(out_dir, outputs, force)
+
+
+def article_relpath(source: Source) -> str:
+    """Where a source article's page lives, e.g. ``articles/corim-1a2b3c4d5e6f.html``.
+
+    The readable part is the sanitised file stem; the digest of path and content hash keeps
+    two articles with one stem (or one path read twice with other content) apart.
+    """
+    stem = PurePosixPath(source.path.replace("\\", "/")).stem
+    return f"articles/{safe_name(stem, fallback='article')}-{_article_id(source)}.html"
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` if it is an absolute ``http``/``https`` URL with a host, else None.
+
+    Scheme-less links as twitter-text finds them ("pic.twitter.com/x") get ``https://``.
+    Everything else (``javascript:``, ``data:``, relative or protocol-relative URLs, URLs
+    with spaces or control characters) is dropped, so no untrusted href can run code.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    if _SPACE_OR_CONTROL.search(url):
+        return None
+    if "://" not in url and _BARE_HOST_RE.match(url):
+        url = "https://" + url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def _pages(
+    tweets: Sequence[Tweet],
+    articles: Sequence[Article],
+    theme: str | None,
+    present: AbstractSet[str],
+) -> dict[str, str]:
+    """Every HTML page of the archive, keyed by its path relative to ``out_dir``."""
+    refs = {_source_id(a.source): _article_ref(a.source, a) for a in articles}
+    cards = [_card(t, refs, present) for t in tweets]
+    by_key = {card.key: card for card in cards}
+    style = _environment().get_template("style.css").render(theme=theme)
+    pages: dict[str, str] = {}
+    for card in cards:
+        pages[card.page] = _page(card.page, "card.html", style, theme, (card,), card=card)
+    for article in articles:
+        ref = refs[_source_id(article.source)]
+        keys = list(dict.fromkeys(article.keys))
+        shown = tuple(by_key[k] for k in keys if k in by_key)
+        missing = [k for k in keys if k not in by_key]
+        relpath = article_relpath(article.source)
+        pages[relpath] = _page(
+            relpath,
+            "article.html",
+            style,
+            theme,
+            shown,
+            article=ref,
+            source=article.source,
+            missing=missing,
+        )
+    pages["index.html"] = _page(
+        "index.html",
+        "index.html",
+        style,
+        theme,
+        tuple(cards),
+        script=_filter_script(),
+        articles=list(refs.values()),
+        counts=_article_counts(articles),
+    )
+    return pages
+
+
+def _page(
+    relpath: str,
+    template: str,
+    style: str,
+    theme: str | None,
+    cards: tuple[Card, ...],
+    script: str | None = None,
+    **context: object,
+) -> str:
+    """One page: ``template`` rendered with its cards, inline style and script, and CSP."""
+    page = _environment().get_template(template)
+    return page.render(
+        # Links between pages are relative, so the folder opens from file:// and can move.
+        root="../" * relpath.count("/"),
+        theme=theme,
+        cards=cards,
+        style=Markup(style),
+        script=Markup(script) if script else None,
+        # Our own constant text and base64 digests: nothing to escape, and readable unescaped.
+        csp=Markup(_csp(style, script, any(card.png for card in cards))),
+        rel=REL,
+        **context,
+    )
+
+
+def _write_all(out_dir: Path, outputs: Mapping[str, str], force: bool) -> RenderReport:
+    """Write ``outputs`` through ``archiver.paths``; only changed files unless ``force``."""
+    written: list[str] = []
+    for relpath, text in outputs.items():
+        if force:
+            write_atomic(out_dir, relpath, text)
+            written.append(relpath)
+        elif write_if_changed(out_dir, relpath, text):
+            written.append(relpath)
+    return RenderReport(len(written), len(outputs) - len(written), tuple(written))
+
+
+def _files_under(out_dir: Path, folder: str) -> frozenset[str]:
+    """The files in ``out_dir/folder``, as relative POSIX paths: one scan, not a stat per card."""
+    return frozenset(
+        p.relative_to(out_dir).as_posix() for p in (out_dir / folder).rglob("*") if p.is_file()
+    )
+
+
+def _json_record(tweet: Tweet) -> str:
+    """The tweet's JSON record, as ``archiver export`` writes it, with a final newline."""
+    return json.dumps(tweet.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _card(
+    tweet: Tweet, refs: Mapping[tuple[str, str], ArticleRef], present: AbstractSet[str]
+) -> Card:
+    """The view of one tweet for the templates."""
+    handle = _clean_name(tweet.handle) or None
+    named = _clean_name(tweet.author)
+    valid_handle = handle if handle and _HANDLE_RE.fullmatch(handle) else None
+    lang = tweet.lang if tweet.lang and _LANG_RE.fullmatch(tweet.lang) else None
+    when = _when(tweet)
+    sources = tuple(
+        refs.get(_source_id(s)) or _article_ref(s, None) for s in dict.fromkeys(tweet.sources)
+    )
+    png = card_relpath(tweet, "png")
+    json_path = card_relpath(tweet, "json")
+    status = safe_href(tweet.url)
+    if status is None and tweet.id and tweet.id.isascii() and tweet.id.isdigit():
+        status = status_url(tweet.id, valid_handle)
+    return Card(
+        key=tweet.key,
+        id=tweet.id,
+        author=named or (f"@{handle}" if handle else "Unknown author"),
+        handle=handle,
+        profile_href=PROFILE_URL.format(valid_handle) if valid_handle else None,
+        initials=_initials(named, handle),
+        colour=_colour(handle or named) if handle or named else UNKNOWN_COLOUR,
+        lang=lang,
+        paragraphs=_paragraphs(tweet),
+        when=when,
+        status_href=status,
+        media=tuple(MediaView(safe_href(m.url), m.display or m.url) for m in tweet.media),
+        sources=sources,
+        page=card_relpath(tweet, "html"),
+        png=png if png in present else None,
+        json=json_path if json_path in present else None,
+        alt=tweet.text if tweet.text is not None else f"Tweet {tweet.id or tweet.key}",
+        day=when.datetime[:10] if when and when.datetime else "",
+    )
+
+
+def _paragraphs(tweet: Tweet) -> tuple[tuple[Segment, ...], ...]:
+    """The tweet text as paragraphs of segments, its entities linked.
+
+    Single line breaks stay inside a paragraph (shown with ``white-space: pre-wrap``); blank
+    lines separate paragraphs.
+    """
+    text = tweet.text
+    if not text:
+        return ()
+    entities = extract_entities(text)
+    spans = [(e.start, e.end) for e in entities.urls]
+    # The record's own links count wherever they stand: the text copy glues a URL to the
+    # word before it ("Real-time Datahttps://t.co/…"), where twitter-text finds none.
+    for item in (*tweet.links, *tweet.media):
+        for shown in filter(None, {item.url, item.display}):
+            spans += [(m.start(), m.end()) for m in re.finditer(re.escape(shown), text)]
+    linked = [(a, b, _url_segment(text[a:b], tweet.links, tweet.media)) for a, b in spans]
+    for kind, found in (
+        ("mention", entities.mentions),
+        ("hashtag", entities.hashtags),
+        ("cashtag", entities.cashtags),
+    ):
+        for entity in found:
+            segment = Segment(text[entity.start : entity.end], _entity_href(kind, entity), kind)
+            linked.append((entity.start, entity.end, segment))
+
+    segments: list[Segment] = []
+    pos = 0
+    # By start, longest first: a URL comes before an @ or # inside it, which is then skipped.
+    for start, end, segment in sorted(linked, key=lambda s: (s[0], -s[1])):
+        if start < pos:
+            continue
+        segments += [Segment(text[pos:start]), segment]
+        pos = end
+    segments.append(Segment(text[pos:]))
+
+    paragraphs: list[list[Segment]] = [[]]
+    for segment in segments:
+        if segment.href is not None:
+            paragraphs[-1].append(segment)
+            continue
+        for i, piece in enumerate(_PARAGRAPH_BREAK.split(segment.text)):
+            if i:
+                paragraphs.append([])
+            if piece:
+                paragraphs[-1].append(Segment(piece))
+    return tuple(tuple(p) for p in paragraphs if p)
+
+
+def _url_segment(span: str, links: Sequence[Link], media: Sequence[Media]) -> Segment:
+    """A URL found in the text, linked by the record's t.co href and display text if known."""
+    for link in links:
+        if span in (link.url, link.display, link.expanded) or _trimmed(link.display) == span:
+            href = safe_href(link.url) or safe_href(link.expanded)
+            # Show the display text where the text held the bare t.co URL.
+            shown = link.display if span == link.url and link.display else span
+            return Segment(shown, href, "url" if href else "text")
+    for item in media:
+        if span in (item.url, item.display):
+            href = safe_href(item.url)
+            return Segment(span, href, "url" if href else "text")
+    href = safe_href(span)
+    return Segment(span, href, "url" if href else "text")
+
+
+def _trimmed(display: str) -> str:
+    """A display URL without the ellipsis Twitter appends to a shortened one."""
+    return display.rstrip("…").rstrip(".")
+
+
+def _entity_href(kind: str, entity: Entity) -> str:
+    """Where a mention, hashtag or cashtag leads: the profile (or list) or the search page."""
+    if kind == "mention":
+        # A list mention (@jack/friends) leads to the list, as twitter-text's autolink does.
+        return PROFILE_URL.format(quote(entity.value + entity.list_slug, safe="/"))
+    sigil = "#" if kind == "hashtag" else "$"
+    return SEARCH_URL.format(quote(sigil + entity.value, safe=""))
+
+
+def _when(tweet: Tweet) -> When | None:
+    """The tweet's creation time in UTC if known (record or snowflake id), else its date."""
+    created = (parse_datetime_attr(tweet.created_at) if tweet.created_at else None) or (
+        snowflake_time(tweet.id) if tweet.id else None
+    )
+    if created is not None:
+        return _moment(created)
+    if not tweet.date:
+        return None
+    try:
+        day = datetime.strptime(tweet.date, "%Y-%m-%d")
+    except ValueError:
+        return When(None, tweet.date)
+    return When(tweet.date, _date_label(day))
+
+
+def _moment(utc: datetime) -> When:
+    """An aware UTC datetime as date and time, to the second in the ``datetime`` attribute."""
+    return When(utc.strftime("%Y-%m-%dT%H:%M:%SZ"), _date_label(utc), utc.strftime("%H:%M UTC"))
+
+
+def _date_label(day: datetime) -> str:
+    """The date as a tweet embed shows it ("April 12, 2023"), whatever the machine's locale."""
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def _read_at(value: str | None) -> When | None:
+    """When an article was read, from its ISO timestamp (kept verbatim if unparsable)."""
+    if not value:
+        return None
+    parsed = parse_datetime_attr(value)
+    return _moment(parsed) if parsed else When(None, value)
+
+
+def _article_ref(source: Source, article: Article | None) -> ArticleRef:
+    """A source article; ``page`` is None when the archive has no ``Article`` (so no page)."""
+    title = _clean_name(source.title) or PurePosixPath(source.path.replace("\\", "/")).name
+    return ArticleRef(
+        title=title or "Untitled article",
+        page=article_relpath(source) if article else None,
+        read_at=_read_at(article.read_at) if article else None,
+        url=safe_href(source.url),
+    )
+
+
+def _article_counts(articles: Iterable[Article]) -> dict[str, int]:
+    """How many distinct tweets each article embedded, by article page."""
+    return {article_relpath(a.source): len(set(a.keys)) for a in articles}
+
+
+def _source_id(source: Source) -> tuple[str, str]:
+    """What tells two source articles apart: their path and content hash."""
+    return source.path, source.sha256
+
+
+def _article_id(source: Source) -> str:
+    """A short stable digest of an article's path and content hash."""
+    basis = "\x1f".join(_source_id(source)).encode("utf-8")
+    return hashlib.sha256(basis).hexdigest()[:12]
+
+
+def _clean_name(name: str | None) -> str:
+    """A display name or handle without bidi controls and surrounding white space."""
+    return (name or "").translate(_BIDI_CONTROLS).strip()
+
+
+def _initials(author: str, handle: str | None) -> str:
+    """Up to two initials for the avatar: the first letter of the first two named words."""
+    letters = [
+        next((ch for ch in word if ch.isalnum()), "") for word in author.split() if word[:1] != "@"
+    ]
+    initials = "".join(ch for ch in letters if ch)[:2]
+    if not initials and handle:
+        initials = next((ch for ch in handle if ch.isalnum()), "")
+    return initials.upper() or "?"
+
+
+def _colour(basis: str) -> str:
+    """An avatar colour derived from the handle: same handle, same colour, on every page."""
+    digest = hashlib.sha256(basis.casefold().encode("utf-8")).digest()
+    hue = int.from_bytes(digest[:2], "big") % 360
+    return f"hsl({hue}, 52%, 38%)"
+
+
+def _csp(style: str, script: str | None, has_png: bool) -> str:
+    """The page's Content-Security-Policy: nothing but its own inline code and local images.
+
+    ``img-src data:`` is for the inline favicon (without one, a browser asks the server for
+    ``/favicon.ico``); ``'self'`` only where the page shows a PNG card next to it.
+    """
+    directives = [
+        "default-src 'none'",
+        f"style-src '{_sha256(style)}'",
+        "img-src 'self' data:" if has_png else "img-src data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ]
+    if script is not None:
+        directives.insert(2, f"script-src '{_sha256(script)}'")
+    return "; ".join(directives)
+
+
+def _sha256(source: str) -> str:
+    """A CSP hash source for an inline ``<style>`` or ``<script>`` body."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode()
+
+
+def _template_root() -> Path:
+    """The templates folder: the installed package ``archiver.templates``, else the checkout's.
+
+    ``templates/`` sits at the top of the repository and is installed as
+    ``archiver.templates`` (see pyproject.toml); running from a plain checkout, without an
+    install, that package does not exist.
+    """
+    try:
+        return Path(str(resources.files("archiver.templates")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "templates"
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    """The Jinja2 environment: autoescaping everywhere, undefined names are errors."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_template_root()),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@cache
+def _filter_script() -> str:
+    """The index's filter script, inserted verbatim so its CSP hash matches."""
+    return (_template_root() / "filter.js").read_text(encoding="utf-8")

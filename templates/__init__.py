@@ -1,0 +1,1 @@
+"""Jinja2 templates of the HTML archive, installed as the package ``archiver.templates``."""

@@ -1,0 +1,250 @@
+"""The archive in a real browser: headless Chromium opens it from file:// with the network cut.
+
+Every request is intercepted: the test fails on any that is not ``file:``, on any console
+error or warning (a CSP violation is one), on any script error and on any failed load.
+Screenshots go to ``test-artifacts/`` (git-ignored) to be looked at.
+
+Needs Debian's ``chromium`` (``scripts/system-deps.sh`` installs it) and Playwright for Python;
+never ``playwright install``. Without them the tests skip, except under ``CI=true``, where
+they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archiver.render import card_relpath
+from archiver.render.html import article_relpath, render_html
+
+from .test_render_html import (
+    ARABIC,
+    ARTICLES,
+    ARXIV_AR,
+    EMOJI,
+    JAPANESE,
+    LACTUALITE,
+    PLANTE,
+    SEED,
+    STUB,
+    TWEETS,
+    build_archive,
+)
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+VIEWPORT = {"width": 760, "height": 1000}
+
+
+def missing_browser() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -e '.[test]')"
+    if not CHROMIUM.is_file():
+        return f"{CHROMIUM} is missing (Debian package chromium: sh scripts/system-deps.sh)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium, shared by the module's tests."""
+    reason = missing_browser()
+    if reason:
+        if IN_CI:
+            pytest.fail(f"browser tests cannot run under CI=true: {reason}", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample archive of test_render_html, with one PNG card and JSON records."""
+    out = tmp_path_factory.mktemp("archive")
+    build_archive(out, with_json=True)
+    return out
+
+
+@contextmanager
+def offline_page(browser: Any, **options: Any) -> Iterator[tuple[Any, list[str]]]:
+    """A page whose every non-file request is refused and recorded, with what went wrong."""
+    context = browser.new_context(viewport=VIEWPORT, **options)
+    problems: list[str] = []
+
+    def route(route: Any) -> None:
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            problems.append(f"request to {route.request.url}")
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda msg: msg.type in ("error", "warning") and problems.append(f"{msg.type}: {msg.text}"),
+    )
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    try:
+        yield page, problems
+    finally:
+        context.close()
+
+
+def open_file(page: Any, path: Path) -> None:
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def visible_keys(page: Any) -> list[str]:
+    """The keys of the cards the index shows right now, in order."""
+    return page.eval_on_selector_all(
+        "#cards > li:not([hidden]) > article", "cards => cards.map(c => c.id.slice(2))"
+    )
+
+
+def test_index_filters_offline(browser: Any, archive: Path) -> None:
+    with offline_page(browser) as (page, problems):
+        open_file(page, archive / "index.html")
+        assert visible_keys(page) == [t.key for t in TWEETS]
+        assert page.is_visible("#filter")
+        assert page.text_content("#shown") == "6 of 6 shown"
+        shot(page, "index-light.png")
+
+        page.fill("#q", "#CORIM")
+        assert visible_keys(page) == [PLANTE.key]
+        assert page.text_content("#shown") == "1 of 6 shown"
+        shot(page, "index-filtered-corim.png")
+
+        page.fill("#q", "#حاسوبيات")
+        assert visible_keys(page) == [ARABIC.key]
+        page.fill("#q", "#keep")  # a prefix, while typing #KeepCtrl
+        assert visible_keys(page) == [EMOJI.key]
+        page.fill("#q", "@stpierre_ch")  # a mention
+        assert visible_keys(page) == [LACTUALITE.key]
+        page.fill("#q", "@yuko_kuroki_cs")  # the author
+        assert visible_keys(page) == [JAPANESE.key]
+        page.fill("#q", "Plante")  # the name, in the author line or the text
+        assert visible_keys(page) == [LACTUALITE.key, PLANTE.key]
+        page.fill("#q", "#nothing-like-this")
+        assert visible_keys(page) == [] and page.is_visible("#none")
+
+        page.fill("#q", "")
+        page.select_option("#source", article_relpath(SEED))
+        assert visible_keys(page) == [LACTUALITE.key, PLANTE.key, EMOJI.key]
+        page.select_option("#source", "")
+        page.fill("#from", "2021-01-01")
+        page.fill("#to", "2021-12-31")
+        assert visible_keys(page) == [ARABIC.key, JAPANESE.key]
+        assert problems == []
+
+
+def test_index_without_javascript_shows_everything(browser: Any, archive: Path) -> None:
+    with offline_page(browser, java_script_enabled=False) as (page, problems):
+        open_file(page, archive / "index.html")
+        assert visible_keys(page) == [t.key for t in TWEETS]
+        assert not page.is_visible("#filter")
+        assert problems == []
+
+
+def test_card_page_with_png_and_text_direction(browser: Any, archive: Path) -> None:
+    with offline_page(browser) as (page, problems):
+        open_file(page, archive / card_relpath(PLANTE, "html"))
+        page.click(".png summary")
+        assert page.eval_on_selector(".png img", "img => img.complete && img.naturalWidth") == 40
+        shot(page, "card-plante.png")
+
+        open_file(page, archive / card_relpath(ARABIC, "html"))
+        assert page.eval_on_selector(".tweet-text", "e => getComputedStyle(e).direction") == "rtl"
+        shot(page, "card-arabic.png")
+
+        open_file(page, archive / card_relpath(STUB, "html"))
+        assert page.is_visible("text=Text not captured")
+        shot(page, "card-stub.png")
+        assert problems == []
+
+
+def test_source_pages(browser: Any, archive: Path) -> None:
+    with offline_page(browser) as (page, problems):
+        open_file(page, archive / article_relpath(SEED))
+        keys = page.eval_on_selector_all("article.tweet", "cards => cards.map(c => c.id.slice(2))")
+        assert keys == list(ARTICLES[0].keys)
+        shot(page, "article-seed.png")
+        open_file(page, archive / article_relpath(ARXIV_AR))
+        assert problems == []
+
+
+def test_dark_mode_follows_the_reader(browser: Any, archive: Path) -> None:
+    with offline_page(browser, color_scheme="dark") as (page, problems):
+        open_file(page, archive / "index.html")
+        assert page.eval_on_selector("body", "b => getComputedStyle(b).backgroundColor") == (
+            "rgb(0, 0, 0)"
+        )
+        shot(page, "index-dark.png")
+        open_file(page, archive / card_relpath(JAPANESE, "html"))
+        shot(page, "card-japanese-dark.png")
+        assert problems == []
+
+
+def test_forced_theme_wins_over_the_reader(browser: Any, tmp_path: Path) -> None:
+    render_html([EMOJI], [ARTICLES[3]], tmp_path, theme="dark")
+    with offline_page(browser, color_scheme="light") as (page, problems):
+        open_file(page, tmp_path / card_relpath(EMOJI, "html"))
+        assert page.eval_on_selector("body", "b => getComputedStyle(b).backgroundColor") == (
+            "rgb(0, 0, 0)"
+        )
+        shot(page, "card-emoji-forced-dark.png")
+        assert problems == []
+
+
+def test_the_guard_sees_remote_loads_and_csp_violations(
+    browser: Any, archive: Path, tmp_path: Path
+) -> None:
+    """The checks above would fail on a page that tried to load or inject anything.
+
+    With the page's CSP, a remote image and an inline style attribute are blocked and
+    reported on the console; with the CSP removed, the request itself is caught.
+    """
+    card = (archive / card_relpath(LACTUALITE, "html")).read_text(encoding="utf-8")
+    injected = card.replace(
+        "<main>", '<main><img src="https://example.invalid/pixel.png" alt=""><p style="top:0">'
+    )
+    without_csp = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", injected)
+    for name, html in (("with-csp", injected), ("without-csp", without_csp)):
+        (tmp_path / f"{name}.html").write_text(html, encoding="utf-8")
+    with offline_page(browser) as (page, problems):
+        open_file(page, tmp_path / "with-csp.html")
+        assert any(
+            "violates the following Content Security Policy directive" in p for p in problems
+        )
+        assert any("img-src" in p for p in problems) and any("style-src" in p for p in problems)
+    with offline_page(browser) as (page, problems):
+        open_file(page, tmp_path / "without-csp.html")
+        assert "request to https://example.invalid/pixel.png" in problems
