@@ -277,8 +277,10 @@ def render(fmt: str, theme: str | None, scale: int, force: bool, jobs: int | Non
     try:
         # PNGs first, so the HTML pages written after them can show them.
         if fmt in ("png", "all"):
+            # A worker costs about a second to start: only worth it for many cards.
+            workers = min(jobs or os.cpu_count() or 1, max(1, len(tweets) // 50))
             report = render_png(tweets, archive_dir, theme=theme or "light", scale=scale,
-                                force=force, jobs=jobs or os.cpu_count() or 1)
+                                force=force, jobs=workers)
             written, unchanged = written + report.written, unchanged + report.unchanged
         if fmt in ("html", "json", "all"):
             report = render_html(tweets, articles, archive_dir, theme=theme, force=force,
