@@ -7,6 +7,7 @@ checks the resolved result is still inside the root.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -17,6 +18,8 @@ from archiver.errors import UnsafePathError
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10)}
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 MAX_NAME = 100
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)  # read once at import: os.umask can only be read by setting it
 
 
 def safe_name(text: str, fallback: str = "_") -> str:
@@ -61,16 +64,17 @@ def write_atomic(root: Path, relpath: str, data: bytes | str) -> Path:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:
+        # mkstemp makes the file 0600; give it the mode a plain open() would, so a web server
+        # or another user importing shards can read what archiver wrote.
+        os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
     return target
 

@@ -107,8 +107,9 @@ def run_job(job: Job) -> Document | Skipped:
         return Skipped(job.display, f"unexpected {type(exc).__name__}: {exc}")
 
 
-def _jobs(items: list[Planned], skip: Callable[[Skipped], None],
-          progress: Callable[[str], None] | None) -> Iterator[Job]:
+def iter_jobs(items: list[Planned], skip: Callable[[Skipped], None],
+              progress: Callable[[str], None] | None) -> Iterator[Job]:
+    """The documents of the planned inputs: files, stdin, every HTML record of a WARC."""
     for item in items:
         if progress:
             progress(item.display)
@@ -158,7 +159,7 @@ def extract_paths(
 
     pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
     try:
-        pending = _jobs(items, skip, progress)
+        pending = iter_jobs(items, skip, progress)
         while window := list(itertools.islice(pending, max(jobs, 1) * WINDOW_PER_JOB)):
             results = pool.map(run_job, window, chunksize=4) if pool else map(run_job, window)
             for result in results:

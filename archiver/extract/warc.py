@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from archiver.errors import InputError
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_RECORD = 64 * 1024 * 1024
+_BLOCK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -32,33 +34,54 @@ def is_warc(path: Path) -> bool:
     return path.name.lower().endswith(WARC_SUFFIXES)
 
 
+def _html_payload(record: Any) -> WarcPayload | None:
+    """The record's HTML body, or None for requests, metadata, images, oversized bodies."""
+    if record.rec_type not in ("response", "resource"):
+        return None
+    http = record.http_headers
+    ctype = (http.get_header("Content-Type") if http else None) or (
+        record.rec_headers.get_header("Content-Type") or ""
+    )
+    if not ctype.lower().startswith(_HTML_TYPES):
+        return None
+    data = record.content_stream().read(MAX_RECORD + 1)
+    if len(data) > MAX_RECORD:
+        return None
+    return WarcPayload(
+        data=data,
+        record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
+        target_uri=record.rec_headers.get_header("WARC-Target-URI"),
+    )
+
+
 def iter_html_records(path: Path) -> Iterator[WarcPayload]:
-    """Stream the HTML response records of a WARC/ARC file (non-HTML records are passed)."""
+    """Stream the HTML response records of a WARC/ARC file (non-HTML records are passed).
+
+    warcio takes a record cut short, or a file cut inside a header, for the normal end of the
+    file; each record is therefore read to its declared end, and reading must stop at the end
+    of the file, or the file is reported as truncated.
+    """
     try:
         from warcio.archiveiterator import ArchiveIterator
         from warcio.exceptions import ArchiveLoadFailed
     except ImportError:  # pragma: no cover - warcio is a dependency
         raise InputError("reading WARC files needs the warcio package") from None
     try:
+        size = path.stat().st_size
         with path.open("rb") as stream:
-            for record in ArchiveIterator(stream, arc2warc=True):
-                if record.rec_type not in ("response", "resource"):
-                    continue
-                http = record.http_headers
-                ctype = (http.get_header("Content-Type") if http else None) or (
-                    record.rec_headers.get_header("Content-Type") or ""
-                )
-                if not ctype.lower().startswith(_HTML_TYPES):
-                    continue
-                data = record.content_stream().read(MAX_RECORD + 1)
-                if len(data) > MAX_RECORD:
-                    continue
-                yield WarcPayload(
-                    data=data,
-                    record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
-                    target_uri=record.rec_headers.get_header("WARC-Target-URI"),
-                )
+            records = ArchiveIterator(stream, arc2warc=True)
+            for record in records:
+                payload = _html_payload(record)
+                while record.raw_stream.read(_BLOCK):
+                    pass
+                missing = getattr(record.raw_stream, "limit", 0)
+                if missing and missing > 0:
+                    raise InputError(f"truncated: a record ends {missing} bytes short")
+                if payload is not None:
+                    yield payload
+            if records.offset != size:
+                raise InputError(f"truncated or damaged after byte {records.offset}")
     except ArchiveLoadFailed as exc:
         raise InputError(f"not a readable WARC/ARC file: {exc}") from None
-    except OSError as exc:
-        raise InputError(exc.strerror or str(exc)) from None
+    except (OSError, EOFError, ValueError) as exc:
+        raise InputError(f"not a readable WARC/ARC file: {exc}") from None
