@@ -18,9 +18,6 @@ from archiver.errors import ArchiverError
 from archiver.extract.warc import is_warc
 from archiver.model import Tweet
 from archiver.pipeline import Skipped, extract_paths, import_files, plan_inputs
-from archiver.render.fonts import doctor_report
-from archiver.render.html import render_html
-from archiver.render.png import render_png
 from archiver.store import Archive
 
 DEFAULT_ARCHIVE = "archive"
@@ -270,6 +267,10 @@ def render(fmt: str, theme: str | None, scale: int, force: bool, jobs: int | Non
 
         archiver render --format all --theme dark
     """
+    # Imported here, not at the top: Pillow and Jinja2 cost every other command ~0.4 s.
+    from archiver.render.html import render_html
+    from archiver.render.png import render_png
+
     with _open(archive_dir) as archive:
         tweets = archive.tweets()
         articles = archive.articles()
@@ -298,6 +299,8 @@ def render(fmt: str, theme: str | None, scale: int, force: bool, jobs: int | Non
 @cli.command()
 def doctor() -> None:
     """Report fonts, text layout (raqm, FriBiDi), versions, and what rendering would lack."""
+    from archiver.render.fonts import doctor_report
+
     rows = doctor_report()
     width = max(len(topic) for topic, _ in rows)
     for topic, finding in rows:

@@ -16,6 +16,7 @@ the entity as written, sigil included.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from bisect import bisect_right
@@ -175,14 +176,17 @@ _PROTOCOL = re.compile(r"https?://", re.IGNORECASE)
 # those lists, a punycode TLD (validPunycode). The reference tries the TLDs in list order; the
 # trie tries the longest first, which is the same here, as the list puts the two TLDs that are
 # followed by another TLD's letters ("嘉里" / "嘉里大酒店", "भारत" / "भारतम्") longest first.
-_TLD = re.compile(
-    _trie_pattern(
-        [re.escape(c) for c in tld]
-        for tld in (*_tld_data.GENERIC.split(), *_tld_data.COUNTRY.split())
+@functools.cache
+def _tld() -> re.Pattern[str]:
+    """The TLD regex, compiled on first use (it takes ~50 ms; most commands never need it)."""
+    return re.compile(
+        _trie_pattern(
+            [re.escape(c) for c in tld]
+            for tld in (*_tld_data.GENERIC.split(), *_tld_data.COUNTRY.split())
+        )
+        + r"(?=[^0-9A-Za-z@+\-]|\Z)|xn--[\-0-9a-z]+",
+        re.IGNORECASE,
     )
-    + r"(?=[^0-9A-Za-z@+\-]|\Z)|xn--[\-0-9a-z]+",
-    re.IGNORECASE,
-)
 # validAsciiDomain (the part of a domain without protocol that counts as a URL) is these labels,
 # each followed by a dot, then a TLD.
 _ASCII_LABELS = re.compile(rf"(?:[\-a-z0-9{_LATIN_ACCENTS}]+\.)+", re.IGNORECASE)
@@ -280,7 +284,7 @@ class _Domains:
     def _tld_end(self, start: int) -> int | None:
         """The end of the TLD at ``start``, or None if none is there."""
         if start not in self._tld_ends:
-            match = _TLD.match(self._text, start)
+            match = _tld().match(self._text, start)
             self._tld_ends[start] = match.end() if match else None
         return self._tld_ends[start]
 
@@ -367,7 +371,7 @@ def _ascii_domains(domain: str) -> list[tuple[int, int]]:
         position = chain.end()
         dots = [i for i in range(chain.start(), chain.end()) if domain[i] == "."]
         for dot in reversed(dots):
-            if tld := _TLD.match(domain, dot + 1):
+            if tld := _tld().match(domain, dot + 1):
                 spans.append((chain.start(), tld.end()))
                 position = tld.end()
                 break
@@ -548,7 +552,10 @@ def _emoji_pattern() -> str:
     return f"(?={_char_class(firsts)})(?:{'|'.join(alternatives)})"
 
 
-_EMOJI = re.compile(_emoji_pattern())
+@functools.cache
+def _emoji() -> re.Pattern[str]:
+    """The emoji regex, compiled on first use (~50 ms)."""
+    return re.compile(_emoji_pattern())
 
 
 def weighted_length(text: str) -> int:
@@ -556,7 +563,7 @@ def weighted_length(text: str) -> int:
     which a tweet keeps within 280), measured in Unicode NFC like the reference."""
     text = unicodedata.normalize("NFC", text)
     # What starts where, and weighs what: a URL wins over an emoji starting at the same index.
-    spans = {match.start(): (match.end(), _EMOJI_WEIGHT) for match in _EMOJI.finditer(text)}
+    spans = {match.start(): (match.end(), _EMOJI_WEIGHT) for match in _emoji().finditer(text)}
     spans.update((url.start, (url.end, _URL_WEIGHT)) for url in _urls(text))
     units = 0
     position = 0

@@ -13,7 +13,6 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,6 +123,9 @@ def iter_jobs(items: list[Planned], skip: Callable[[Skipped], None],
                               payload.record_id)
             except ArchiverError as exc:
                 skip(Skipped(item.display, str(exc)))
+            except Exception as exc:  # noqa: BLE001 - the per-file boundary, as in run_job
+                skip(Skipped(item.display, f"not a readable WARC/ARC file: {type(exc).__name__}: "
+                             f"{exc}"))
         else:
             yield Job(item.path, item.display)
 
@@ -157,7 +159,12 @@ def extract_paths(
         if on_skip:
             on_skip(item)
 
-    pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
+    pool = None
+    if jobs > 1:
+        # Imported only when used: concurrent.futures.process costs ~0.15 s to import.
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(jobs)
     try:
         pending = iter_jobs(items, skip, progress)
         while window := list(itertools.islice(pending, max(jobs, 1) * WINDOW_PER_JOB)):
