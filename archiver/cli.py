@@ -307,6 +307,51 @@ def doctor() -> None:
         click.echo(f"{topic:<{width}}  {finding}")
 
 
+@cli.command()
+@click.argument("article", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="A file, or a folder to write into (needed for a folder ARTICLE) "
+                   "[default: NAME.static.EXT beside the article].")
+@click.option("--in-place", is_flag=True, help="Overwrite the article (a folder's articles).")
+@click.option("--png", is_flag=True,
+              help="Show the PNG card (<img>) instead of the HTML card; the PNGs are copied "
+                   "beside the output, in tweets/.")
+@archive_option
+def rewrite(article: Path, output: Path | None, in_place: bool, png: bool,
+            archive_dir: Path) -> None:
+    """Publish an article again with static cards in place of its live tweet embeds.
+
+    ARTICLE is an HTML or Markdown file, or a folder of them mirrored into the folder -o.
+    Its tweets are archived as `extract` does; then every embed (the blockquote and its
+    widgets.js script, amp-twitter, a rendered iframe, a shortcode) is replaced by a card
+    that loads nothing, and the page's other scripts of Twitter's widget platform are
+    removed. Every other byte stays as it was. An embed that cannot be replaced exactly is
+    kept, and listed.
+
+    Example:
+
+        archiver rewrite posts/storm.html -o public/storm.html
+    """
+    from archiver.rewrite import RewriteReport, rewrite_paths  # renders: imported when used
+
+    def show(report: RewriteReport) -> None:
+        click.echo(report.line())
+        for embed in report.kept:
+            click.echo(f"  kept {embed.markup} {embed.key}: {embed.note}")
+
+    try:
+        with _open(archive_dir, create=True) as archive:
+            summary = rewrite_paths(article, output, archive, png=png, in_place=in_place,
+                                    on_report=show)
+    except ArchiverError as exc:
+        raise click.ClickException(str(exc)) from None
+    for item in summary.skipped:
+        click.echo(f"skipped {item.path}: {item.reason}", err=True)
+    click.echo(summary.line())
+    if summary.skipped:
+        sys.exit(1)
+
+
 @cli.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False,
                                                                   path_type=Path))

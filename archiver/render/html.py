@@ -188,6 +188,17 @@ def article_relpath(source: Source) -> str:
     return f"articles/{safe_name(stem, fallback='article')}-{_article_id(source)}.html"
 
 
+def embed_card_html(tweet: Tweet, **context: object) -> str:
+    """One tweet as a static card for someone else's page (``templates/embed_card.html``).
+
+    This is the card ``archiver rewrite`` puts in place of a live embed: the same view of the
+    tweet as the archive's cards, without the archive's pages, PNG and JSON files. ``context``
+    goes to the template as it is.
+    """
+    card = _card(tweet, {}, frozenset())
+    return _environment().get_template("embed_card.html").render(card=card, rel=REL, **context)
+
+
 def safe_href(url: str | None) -> str | None:
     """``url`` if it is an absolute ``http``/``https`` URL with a host, else None.
 
