@@ -73,8 +73,13 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for extraction [default: the number of cores].")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for extraction [default: the number of cores].",
+)
 @archive_option
 def extract(paths: tuple[str, ...], jobs: int | None, archive_dir: Path) -> None:
     """Find embedded tweets in articles (HTML, Markdown, reST, text) and archive them.
@@ -99,10 +104,16 @@ def extract(paths: tuple[str, ...], jobs: int | None, archive_dir: Path) -> None
     try:
         with archive:
             if sys.stderr.isatty() and len(items) > 1:
-                with click.progressbar(length=len(items), label="Extracting", file=sys.stderr,
-                                       show_pos=True) as bar:
-                    summary = extract_paths(items, archive, jobs=workers, on_skip=on_skip,
-                                            progress=lambda _name: bar.update(1))
+                with click.progressbar(
+                    length=len(items), label="Extracting", file=sys.stderr, show_pos=True
+                ) as bar:
+                    summary = extract_paths(
+                        items,
+                        archive,
+                        jobs=workers,
+                        on_skip=on_skip,
+                        progress=lambda _name: bar.update(1),
+                    )
             else:
                 summary = extract_paths(items, archive, jobs=workers, on_skip=on_skip)
     except ArchiverError as exc:
@@ -120,8 +131,15 @@ def extract(paths: tuple[str, ...], jobs: int | None, archive_dir: Path) -> None
 @click.option("--limit", type=int, help="At most this many.")
 @json_option
 @archive_option
-def list_(handle: str | None, since: str | None, until: str | None, source: str | None,
-          limit: int | None, as_json: bool, archive_dir: Path) -> None:
+def list_(
+    handle: str | None,
+    since: str | None,
+    until: str | None,
+    source: str | None,
+    limit: int | None,
+    as_json: bool,
+    archive_dir: Path,
+) -> None:
     """List archived tweets, newest first.
 
     Example:
@@ -129,8 +147,7 @@ def list_(handle: str | None, since: str | None, until: str | None, source: str 
         archiver list --handle Val_Plante --since 2023-01-01
     """
     with _open(archive_dir) as archive:
-        tweets = archive.tweets(handle=handle, since=since, until=until, source=source,
-                                limit=limit)
+        tweets = archive.tweets(handle=handle, since=since, until=until, source=source, limit=limit)
     _print_tweets(tweets, as_json)
 
 
@@ -154,22 +171,36 @@ def show(key: str, as_json: bool, archive_dir: Path) -> None:
     if as_json:
         data = tweet.to_dict()
         data["appearances"] = [
-            {"path": a.source.path, "sha256": a.source.sha256, "read_at": a.read_at,
-             "position": a.position, "markup": a.markup, "snippet": a.snippet}
+            {
+                "path": a.source.path,
+                "sha256": a.source.sha256,
+                "read_at": a.read_at,
+                "position": a.position,
+                "markup": a.markup,
+                "snippet": a.snippet,
+            }
             for a in seen
         ]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(f"{tweet.author or '?'} (@{tweet.handle or '?'})")
     click.echo(f"key:        {tweet.key}")
-    for label, value in (("id", tweet.id), ("url", tweet.url), ("date", tweet.date),
-                         ("created_at", tweet.created_at), ("lang", tweet.lang)):
+    for label, value in (
+        ("id", tweet.id),
+        ("url", tweet.url),
+        ("date", tweet.date),
+        ("created_at", tweet.created_at),
+        ("lang", tweet.lang),
+    ):
         click.echo(f"{label + ':':<12}{value if value is not None else '-'}")
     click.echo("")
     click.echo(tweet.text if tweet.text is not None else "[text not captured: stub]")
     click.echo("")
-    for label, values in (("mentions", tweet.mentions), ("hashtags", tweet.hashtags),
-                          ("cashtags", tweet.cashtags)):
+    for label, values in (
+        ("mentions", tweet.mentions),
+        ("hashtags", tweet.hashtags),
+        ("cashtags", tweet.cashtags),
+    ):
         if values:
             click.echo(f"{label + ':':<12}{', '.join(values)}")
     for link in tweet.links:
@@ -199,8 +230,23 @@ def search(query: str, limit: int | None, as_json: bool, archive_dir: Path) -> N
     _print_tweets(tweets, as_json)
 
 
-CSV_FIELDS = ("key", "id", "url", "author", "handle", "date", "created_at", "lang", "text",
-              "mentions", "hashtags", "cashtags", "links", "media", "sources")
+CSV_FIELDS = (
+    "key",
+    "id",
+    "url",
+    "author",
+    "handle",
+    "date",
+    "created_at",
+    "lang",
+    "text",
+    "mentions",
+    "hashtags",
+    "cashtags",
+    "links",
+    "media",
+    "sources",
+)
 
 
 def _csv_row(record: dict[str, Any]) -> dict[str, str]:
@@ -218,10 +264,21 @@ def _csv_row(record: dict[str, Any]) -> dict[str, str]:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv"]), default="jsonl",
-              show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
-              help="Write here instead of standard output.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "json", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Write here instead of standard output.",
+)
 @archive_option
 def export(fmt: str, output: io.TextIOBase, archive_dir: Path) -> None:
     """Export every record (newest first) as JSON Lines, a JSON array, or CSV.
@@ -245,18 +302,39 @@ def export(fmt: str, output: io.TextIOBase, archive_dir: Path) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["html", "png", "json", "all"]),
-              default="html", show_default=True, help="What to write.")
-@click.option("--theme", type=click.Choice(["light", "dark"]), default=None,
-              help="Force a colour scheme [default: HTML follows the reader's; PNG light].")
-@click.option("--scale", type=click.IntRange(1, 3), default=2, show_default=True,
-              help="PNG pixel scale (550 px card width times this).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "png", "json", "all"]),
+    default="html",
+    show_default=True,
+    help="What to write.",
+)
+@click.option(
+    "--theme",
+    type=click.Choice(["light", "dark"]),
+    default=None,
+    help="Force a colour scheme [default: HTML follows the reader's; PNG light].",
+)
+@click.option(
+    "--scale",
+    type=click.IntRange(1, 3),
+    default=2,
+    show_default=True,
+    help="PNG pixel scale (550 px card width times this).",
+)
 @click.option("--force", is_flag=True, help="Rewrite every output, not just the changed ones.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for PNG cards [default: the number of cores].")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for PNG cards [default: the number of cores].",
+)
 @archive_option
-def render(fmt: str, theme: str | None, scale: int, force: bool, jobs: int | None,
-           archive_dir: Path) -> None:
+def render(
+    fmt: str, theme: str | None, scale: int, force: bool, jobs: int | None, archive_dir: Path
+) -> None:
     """Write offline cards and browsing pages into the archive folder.
 
     html: index.html, one card page per tweet, one page per source article. png: a PNG card
@@ -280,18 +358,27 @@ def render(fmt: str, theme: str | None, scale: int, force: bool, jobs: int | Non
         if fmt in ("png", "all"):
             # A worker costs about a second to start: only worth it for many cards.
             workers = min(jobs or os.cpu_count() or 1, max(1, len(tweets) // 50))
-            report = render_png(tweets, archive_dir, theme=theme or "light", scale=scale,
-                                force=force, jobs=workers)
+            report = render_png(
+                tweets, archive_dir, theme=theme or "light", scale=scale, force=force, jobs=workers
+            )
             written, unchanged = written + report.written, unchanged + report.unchanged
         if fmt in ("html", "json", "all"):
-            report = render_html(tweets, articles, archive_dir, theme=theme, force=force,
-                                 with_json=fmt in ("json", "all"),
-                                 with_html=fmt in ("html", "all"))
+            report = render_html(
+                tweets,
+                articles,
+                archive_dir,
+                theme=theme,
+                force=force,
+                with_json=fmt in ("json", "all"),
+                with_html=fmt in ("html", "all"),
+            )
             written, unchanged = written + report.written, unchanged + report.unchanged
     except ArchiverError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Rendered {len(tweets)} tweet{'s' if len(tweets) != 1 else ''}: "
-               f"{written} file{'s' if written != 1 else ''} written, {unchanged} unchanged.")
+    click.echo(
+        f"Rendered {len(tweets)} tweet{'s' if len(tweets) != 1 else ''}: "
+        f"{written} file{'s' if written != 1 else ''} written, {unchanged} unchanged."
+    )
     if fmt in ("html", "all"):
         click.echo(f"Open {archive_dir / 'index.html'} in a browser (no network needed).")
 
@@ -309,16 +396,25 @@ def doctor() -> None:
 
 @cli.command()
 @click.argument("article", type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="A file, or a folder to write into (needed for a folder ARTICLE) "
-                   "[default: NAME.static.EXT beside the article].")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A file, or a folder to write into (needed for a folder ARTICLE) "
+    "[default: NAME.static.EXT beside the article].",
+)
 @click.option("--in-place", is_flag=True, help="Overwrite the article (a folder's articles).")
-@click.option("--png", is_flag=True,
-              help="Show the PNG card (<img>) instead of the HTML card; the PNGs are copied "
-                   "beside the output, in tweets/.")
+@click.option(
+    "--png",
+    is_flag=True,
+    help="Show the PNG card (<img>) instead of the HTML card; the PNGs are copied "
+    "beside the output, in tweets/.",
+)
 @archive_option
-def rewrite(article: Path, output: Path | None, in_place: bool, png: bool,
-            archive_dir: Path) -> None:
+def rewrite(
+    article: Path, output: Path | None, in_place: bool, png: bool, archive_dir: Path
+) -> None:
     """Publish an article again with static cards in place of its live tweet embeds.
 
     ARTICLE is an HTML or Markdown file, or a folder of them mirrored into the folder -o.
@@ -341,8 +437,9 @@ def rewrite(article: Path, output: Path | None, in_place: bool, png: bool,
 
     try:
         with _open(archive_dir, create=True) as archive:
-            summary = rewrite_paths(article, output, archive, png=png, in_place=in_place,
-                                    on_report=show)
+            summary = rewrite_paths(
+                article, output, archive, png=png, in_place=in_place, on_report=show
+            )
     except ArchiverError as exc:
         raise click.ClickException(str(exc)) from None
     for item in summary.skipped:
@@ -353,8 +450,9 @@ def rewrite(article: Path, output: Path | None, in_place: bool, png: bool,
 
 
 @cli.command(name="import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False,
-                                                                  path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @archive_option
 def import_(files: tuple[Path, ...], archive_dir: Path) -> None:
     """Merge exported records or extraction shards (JSON Lines) into the archive.
@@ -371,8 +469,10 @@ def import_(files: tuple[Path, ...], archive_dir: Path) -> None:
             result = import_files(list(files), archive)
     except ArchiverError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Imported {result.new + result.updated + result.unchanged} records: "
-               f"{result.new} new, {result.updated} updated, {result.unchanged} unchanged.")
+    click.echo(
+        f"Imported {result.new + result.updated + result.unchanged} records: "
+        f"{result.new} new, {result.updated} updated, {result.unchanged} unchanged."
+    )
 
 
 def main() -> None:

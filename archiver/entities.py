@@ -172,6 +172,7 @@ _URL_AT_START = re.compile(_URL_START)
 _URL_CANDIDATE = re.compile(rf"[^A-Za-z0-9@＠$#＃{_INVALID}](?={_URL_START})")
 _PROTOCOL = re.compile(r"https?://", re.IGNORECASE)
 
+
 # A TLD must not run on into letters, digits, "@", "+" or "-" (validGTLD, validCCTLD); failing
 # those lists, a punycode TLD (validPunycode). The reference tries the TLDs in list order; the
 # trie tries the longest first, which is the same here, as the list puts the two TLDs that are
@@ -187,6 +188,8 @@ def _tld() -> re.Pattern[str]:
         + r"(?=[^0-9A-Za-z@+\-]|\Z)|xn--[\-0-9a-z]+",
         re.IGNORECASE,
     )
+
+
 # validAsciiDomain (the part of a domain without protocol that counts as a URL) is these labels,
 # each followed by a dot, then a TLD.
 _ASCII_LABELS = re.compile(rf"(?:[\-a-z0-9{_LATIN_ACCENTS}]+\.)+", re.IGNORECASE)

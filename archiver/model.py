@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import date
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 STATUS_URL = "https://twitter.com/{handle}/status/{id}"
@@ -95,8 +95,14 @@ class Tweet:
             ],
             "media": [{"url": m.url, "display": m.display} for m in self.media],
             "sources": [
-                {"path": s.path, "sha256": s.sha256, "format": s.format, "title": s.title,
-                 "url": s.url, "record": s.record}
+                {
+                    "path": s.path,
+                    "sha256": s.sha256,
+                    "format": s.format,
+                    "title": s.title,
+                    "url": s.url,
+                    "record": s.record,
+                }
                 for s in self.sources
             ],
         }
@@ -121,10 +127,18 @@ class Tweet:
                 Link(x["url"], x.get("display") or x["url"], x.get("expanded"))
                 for x in data.get("links") or ()
             ),
-            media=tuple(Media(m["url"], m.get("display") or m["url"]) for m in data.get("media") or ()),
+            media=tuple(
+                Media(m["url"], m.get("display") or m["url"]) for m in data.get("media") or ()
+            ),
             sources=tuple(
-                Source(s["path"], s.get("sha256") or "", s.get("format") or "", s.get("title"),
-                       s.get("url"), s.get("record"))
+                Source(
+                    s["path"],
+                    s.get("sha256") or "",
+                    s.get("format") or "",
+                    s.get("title"),
+                    s.get("url"),
+                    s.get("record"),
+                )
                 for s in data.get("sources") or ()
             ),
         )
@@ -149,21 +163,35 @@ class Document:
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of an extraction result (the shards a distributed run writes)."""
         return {
-            "source": {"path": self.source.path, "sha256": self.source.sha256,
-                       "format": self.source.format, "title": self.source.title,
-                       "url": self.source.url, "record": self.source.record},
-            "found": [{"tweet": f.tweet.to_dict(), "snippet": f.snippet, "markup": f.markup}
-                      for f in self.found],
+            "source": {
+                "path": self.source.path,
+                "sha256": self.source.sha256,
+                "format": self.source.format,
+                "title": self.source.title,
+                "url": self.source.url,
+                "record": self.source.record,
+            },
+            "found": [
+                {"tweet": f.tweet.to_dict(), "snippet": f.snippet, "markup": f.markup}
+                for f in self.found
+            ],
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
         """The inverse of ``to_dict``."""
         src = data["source"]
-        source = Source(src["path"], src["sha256"], src["format"], src.get("title"),
-                        src.get("url"), src.get("record"))
-        found = tuple(Found(Tweet.from_dict(f["tweet"]), f["snippet"], f["markup"])
-                      for f in data["found"])
+        source = Source(
+            src["path"],
+            src["sha256"],
+            src["format"],
+            src.get("title"),
+            src.get("url"),
+            src.get("record"),
+        )
+        found = tuple(
+            Found(Tweet.from_dict(f["tweet"]), f["snippet"], f["markup"]) for f in data["found"]
+        )
         return cls(source=source, found=found)
 
 
@@ -206,14 +234,22 @@ class Article:
 
 
 def merge(primary: Tweet, other: Tweet) -> Tweet:
-    """Two records of one tweet as one: ``primary`` wins, ``other`` fills its gaps.
+    """Two records of one tweet as one: the better-ranked leads, the other fills its gaps.
 
-    Sources are united (primary's first, no duplicates by path and digest).
+    When both rank alike, a field they disagree on (``x.com`` against ``twitter.com``, a
+    display name renamed between two embeds) takes the smaller value, so the result does not
+    depend on which copy came first. Sources are united (primary's first, no duplicates).
     """
+    tie = rank(primary) == rank(other)
     values: dict[str, Any] = {}
     for name in Tweet.__dataclass_fields__:
         mine, theirs = getattr(primary, name), getattr(other, name)
-        values[name] = theirs if (mine is None or mine == ()) else mine
+        if mine is None or mine == ():
+            values[name] = theirs
+        elif tie and name not in ("key", "sources") and theirs not in (None, ()):
+            values[name] = min(mine, theirs, key=repr)
+        else:
+            values[name] = mine
     seen = {(s.path, s.sha256, s.record) for s in primary.sources}
     extra = tuple(s for s in other.sources if (s.path, s.sha256, s.record) not in seen)
     values["sources"] = primary.sources + extra

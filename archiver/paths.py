@@ -15,7 +15,9 @@ from pathlib import Path
 
 from archiver.errors import UnsafePathError
 
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10)}
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
+    f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10)
+}
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 MAX_NAME = 100
 _UMASK = os.umask(0o022)
@@ -41,7 +43,8 @@ def safe_join(root: Path, *parts: str) -> Path:
         if Path(part).is_absolute() or part.startswith(("/", "\\")) or ".." in pieces:
             raise UnsafePathError(f"path component {part!r} would leave {root}")
         for piece in pieces:
-            if piece.split(".")[0].lower() in _WINDOWS_RESERVED:
+            # Windows drops trailing spaces and dots: "con " and "con ." name the device too.
+            if piece.split(".")[0].rstrip(" ").lower() in _WINDOWS_RESERVED:
                 raise UnsafePathError(f"reserved device name in {part!r}")
             if len(piece.encode("utf-8")) > 255:
                 raise UnsafePathError(f"path component too long: {piece[:40]!r}…")

@@ -106,8 +106,9 @@ def run_job(job: Job) -> Document | Skipped:
         return Skipped(job.display, f"unexpected {type(exc).__name__}: {exc}")
 
 
-def iter_jobs(items: list[Planned], skip: Callable[[Skipped], None],
-              progress: Callable[[str], None] | None) -> Iterator[Job]:
+def iter_jobs(
+    items: list[Planned], skip: Callable[[Skipped], None], progress: Callable[[str], None] | None
+) -> Iterator[Job]:
     """The documents of the planned inputs: files, stdin, every HTML record of a WARC."""
     for item in items:
         if progress:
@@ -119,13 +120,17 @@ def iter_jobs(items: list[Planned], skip: Callable[[Skipped], None],
         elif is_warc(item.path):
             try:
                 for payload in iter_html_records(item.path):
-                    yield Job(item.path, item.display, payload.data, payload.target_uri,
-                              payload.record_id)
+                    yield Job(
+                        item.path, item.display, payload.data, payload.target_uri, payload.record_id
+                    )
             except ArchiverError as exc:
                 skip(Skipped(item.display, str(exc)))
             except Exception as exc:  # noqa: BLE001 - the per-file boundary, as in run_job
-                skip(Skipped(item.display, f"not a readable WARC/ARC file: {type(exc).__name__}: "
-                             f"{exc}"))
+                skip(
+                    Skipped(
+                        item.display, f"not a readable WARC/ARC file: {type(exc).__name__}: {exc}"
+                    )
+                )
         else:
             yield Job(item.path, item.display)
 

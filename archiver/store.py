@@ -14,6 +14,8 @@ at most the batch in flight: the file stays consistent (SQLite's journal guarant
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -136,15 +138,22 @@ class Archive:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.db_path = safe_join(self.folder, DB_NAME)
-            self.conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_MS / 1000,
-                                        isolation_level=None)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._retry(self._open)
+            self.conn = sqlite3.connect(
+                self.db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+            )
+            try:
+                self.conn.row_factory = sqlite3.Row
+                self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                self._retry(self._open)
+            except BaseException:
+                self.conn.close()  # a refused archive is left closed, its journal files gone
+                raise
         except sqlite3.DatabaseError as exc:
-            raise ArchiveError(f"cannot open the archive {db_path}: {exc}") from None
+            raise ArchiveError(f"cannot open the archive {db_path}: {_why(exc, db_path)}") from None
         except OSError as exc:
-            raise ArchiveError(f"cannot open the archive {db_path}: {exc.strerror or exc}") from None
+            raise ArchiveError(
+                f"cannot open the archive {db_path}: {exc.strerror or exc}"
+            ) from None
 
     def _open(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -188,7 +197,8 @@ class Archive:
                     raise
                 if attempt == attempts - 1:
                     raise ArchiveError(
-                        f"the archive stayed locked by another process: {exc}") from None
+                        f"the archive stayed locked by another process: {exc}"
+                    ) from None
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
 
@@ -210,13 +220,16 @@ class Archive:
             tally = _Tally()
             with self._write():
                 work(tally)
-            return SaveResult(tally.counts["new"], tally.counts["updated"],
-                              tally.counts["unchanged"])
+            return SaveResult(
+                tally.counts["new"], tally.counts["updated"], tally.counts["unchanged"]
+            )
 
         try:
             return self._retry(run)
         except sqlite3.DatabaseError as exc:
-            raise ArchiveError(f"cannot write to the archive {self.db_path}: {exc}") from None
+            raise ArchiveError(
+                f"cannot write to the archive {self.db_path}: {_why(exc, self.db_path)}"
+            ) from None
 
     def save_documents(self, documents: Iterable[Document]) -> SaveResult:
         """Save several documents in one transaction (all or nothing); returns the counts."""
@@ -224,6 +237,8 @@ class Archive:
 
         def work(tally: _Tally) -> None:
             for doc in docs:
+                if not doc.found:
+                    continue  # an article without embeds: nothing to keep (most of a crawl)
                 source_id = self._source_id(doc.source)
                 for position, found in enumerate(doc.found):
                     key = tally.add(*self._upsert(found.tweet))
@@ -254,15 +269,19 @@ class Archive:
         return self._atomically(work)
 
     def _link(self, key: str, source_id: int) -> None:
-        if self.conn.execute("SELECT 1 FROM appearances WHERE tweet_key = ? AND source_id = ?",
-                             (key, source_id)).fetchone():
+        if self.conn.execute(
+            "SELECT 1 FROM appearances WHERE tweet_key = ? AND source_id = ?", (key, source_id)
+        ).fetchone():
             return
         position = self.conn.execute(
             "SELECT coalesce(max(position), -1) + 1 FROM appearances WHERE source_id = ?",
-            (source_id,)).fetchone()[0]
+            (source_id,),
+        ).fetchone()[0]
         self.conn.execute(
             "INSERT INTO appearances (tweet_key, source_id, position, markup, snippet) "
-            "VALUES (?, ?, ?, 'imported', '')", (key, source_id, position))
+            "VALUES (?, ?, ?, 'imported', '')",
+            (key, source_id, position),
+        )
 
     def _source_id(self, source: Source) -> int:
         row = self.conn.execute(
@@ -274,8 +293,15 @@ class Archive:
         cur = self.conn.execute(
             "INSERT INTO sources (path, sha256, format, title, url, record, read_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (source.path, source.sha256, source.format, source.title, source.url,
-             source.record or "", _now()),
+            (
+                source.path,
+                source.sha256,
+                source.format,
+                source.title,
+                source.url,
+                source.record or "",
+                _now(),
+            ),
         )
         return int(cur.lastrowid)
 
@@ -308,20 +334,26 @@ class Archive:
         if merged.id:
             merged = replace(merged, key=merged.id)
         merged = merged.with_sources(())
-        if len(matches) == 1 and matches[0].key == merged.key:
-            if _record_json(matches[0]) == _record_json(merged):
-                return "unchanged", merged.key
+        if (
+            len(matches) == 1
+            and matches[0].key == merged.key
+            and _record_json(matches[0]) == _record_json(merged)
+        ):
+            return "unchanged", merged.key
         now = _now()
         first_seen = now
         for other in matches:
-            row = self.conn.execute("SELECT first_seen FROM tweets WHERE key = ?",
-                                    (other.key,)).fetchone()
+            row = self.conn.execute(
+                "SELECT first_seen FROM tweets WHERE key = ?", (other.key,)
+            ).fetchone()
             first_seen = min(first_seen, row[0]) if row else first_seen
             if other.key != merged.key:
                 # An id-less copy folds into the id'd record: move its evidence, then drop it.
                 self._ensure_row(merged, first_seen, now)
-                self.conn.execute("UPDATE OR IGNORE appearances SET tweet_key = ? "
-                                  "WHERE tweet_key = ?", (merged.key, other.key))
+                self.conn.execute(
+                    "UPDATE OR IGNORE appearances SET tweet_key = ? WHERE tweet_key = ?",
+                    (merged.key, other.key),
+                )
                 self.conn.execute("DELETE FROM tweets WHERE key = ?", (other.key,))
                 self.conn.execute("DELETE FROM tweets_fts WHERE key = ?", (other.key,))
         self._ensure_row(merged, first_seen, now)
@@ -336,9 +368,17 @@ class Archive:
             "sort_time = excluded.sort_time, norm = excluded.norm, record = excluded.record, "
             "updated_at = excluded.updated_at",
             (
-                tweet.key, tweet.id, tweet.handle, tweet.author, tweet.date, tweet.created_at,
-                tweet.created_at or tweet.date or "", normalized_text(tweet.text or ""),
-                _record_json(tweet), first_seen, now,
+                tweet.key,
+                tweet.id,
+                tweet.handle,
+                tweet.author,
+                tweet.date,
+                tweet.created_at,
+                tweet.created_at or tweet.date or "",
+                normalized_text(tweet.text or ""),
+                _record_json(tweet),
+                first_seen,
+                now,
             ),
         )
         self.conn.execute("DELETE FROM tweets_fts WHERE key = ?", (tweet.key,))
@@ -392,8 +432,10 @@ class Archive:
             where.append("substr(sort_time, 1, 10) <= ?")
             params.append(until)
         if source:
-            where.append("key IN (SELECT tweet_key FROM appearances JOIN sources USING "
-                         "(source_id) WHERE path LIKE ? OR url LIKE ? OR title LIKE ?)")
+            where.append(
+                "key IN (SELECT tweet_key FROM appearances JOIN sources USING "
+                "(source_id) WHERE path LIKE ? OR url LIKE ? OR title LIKE ?)"
+            )
             params.extend([f"%{source}%"] * 3)
         sql = "SELECT * FROM tweets"
         if where:
@@ -408,8 +450,9 @@ class Archive:
         lookup = key.strip()
         if "/status" in lookup:
             lookup = lookup.split("/status", 1)[1].split("/", 2)[1].split("?")[0]
-        rows = list(self.conn.execute("SELECT * FROM tweets WHERE key = ? OR id = ?",
-                                      (lookup, lookup)))
+        rows = list(
+            self.conn.execute("SELECT * FROM tweets WHERE key = ? OR id = ?", (lookup, lookup))
+        )
         if not rows:
             raise NotFoundError(f"no tweet with key {key!r} in {self.folder}")
         return self._with_sources(rows)[0]
@@ -422,13 +465,17 @@ class Archive:
             "ORDER BY s.read_at, s.source_id, a.position",
             (key,),
         )
-        return [Appearance(_source(r), r["read_at"], r["position"], r["markup"], r["snippet"])
-                for r in rows]
+        return [
+            Appearance(_source(r), r["read_at"], r["position"], r["markup"], r["snippet"])
+            for r in rows
+        ]
 
     def search(self, query: str, *, limit: int | None = None) -> list[Tweet]:
         """Full-text search (FTS5 syntax; a query that is not valid FTS5 is taken literally)."""
-        sql = ("SELECT t.* FROM tweets_fts f JOIN tweets t ON t.key = f.key "
-               "WHERE tweets_fts MATCH ? ORDER BY rank")
+        sql = (
+            "SELECT t.* FROM tweets_fts f JOIN tweets t ON t.key = f.key "
+            "WHERE tweets_fts MATCH ? ORDER BY rank"
+        )
         if limit:
             sql += f" LIMIT {int(limit)}"
         try:
@@ -443,7 +490,8 @@ class Archive:
         out = []
         for row in self.conn.execute("SELECT * FROM sources ORDER BY read_at, source_id"):
             keys = [
-                r[0] for r in self.conn.execute(
+                r[0]
+                for r in self.conn.execute(
                     "SELECT tweet_key FROM appearances WHERE source_id = ? ORDER BY position",
                     (row["source_id"],),
                 )
@@ -466,9 +514,38 @@ class Archive:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
 
+def _why(exc: sqlite3.DatabaseError, db_path: Path) -> str:
+    """SQLite's message, with the fact behind its vaguer ones (a read-only folder, no space).
+
+    On a full disk SQLite cannot size its shared-memory file and says only "disk I/O error";
+    in a read-only folder it cannot make its journal and says "unable to open database file".
+    """
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    folder = db_path.parent
+    try:
+        if name.startswith("SQLITE_CANTOPEN"):
+            if db_path.is_dir():
+                return f"{exc} (it is a folder)"
+            if not os.access(folder, os.W_OK):
+                return f"{exc} (the folder is read-only)"
+        elif name.startswith("SQLITE_IOERR"):
+            free = shutil.disk_usage(folder).free
+            if free < 1024 * 1024:
+                return f"{exc} (no space left: {free // 1024} KiB free on its disk)"
+    except OSError:
+        pass
+    return str(exc)
+
+
 def _source(row: sqlite3.Row) -> Source:
-    return Source(path=row["path"], sha256=row["sha256"], format=row["format"],
-                  title=row["title"], url=row["url"], record=row["record"] or None)
+    return Source(
+        path=row["path"],
+        sha256=row["sha256"],
+        format=row["format"],
+        title=row["title"],
+        url=row["url"],
+        record=row["record"] or None,
+    )
 
 
 def iter_records(archive: Archive) -> Iterator[dict]:

@@ -46,8 +46,11 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect)
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
-    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: guarded_connect(
-        socket.socket(), a[0] if a else None))
+    monkeypatch.setattr(
+        socket,
+        "create_connection",
+        lambda *a, **k: guarded_connect(socket.socket(), a[0] if a else None),
+    )
 
 
 @pytest.fixture

@@ -39,8 +39,15 @@ def test_bad_inputs_are_reported_skipped_and_exit_1(archive_dir: Path, tmp_path:
     empty.write_bytes(b"")
     png = tmp_path / "image.html"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
-    result = run("extract", str(empty), str(png), str(tmp_path / "gone.html"), str(SEEDS),
-                 "--archive", str(archive_dir))
+    result = run(
+        "extract",
+        str(empty),
+        str(png),
+        str(tmp_path / "gone.html"),
+        str(SEEDS),
+        "--archive",
+        str(archive_dir),
+    )
     assert result.exit_code == 1
     assert f"skipped {empty}: empty file\n" in result.output
     assert f"skipped {png}: binary file (a PNG image), not a text document\n" in result.output
@@ -51,8 +58,13 @@ def test_bad_inputs_are_reported_skipped_and_exit_1(archive_dir: Path, tmp_path:
 
 
 def test_extract_from_stdin(archive_dir: Path) -> None:
-    result = run("extract", "-", "--archive", str(archive_dir),
-                 input=(SEEDS / "aimf-corim-villes-diplomatie-2023.txt").read_bytes())
+    result = run(
+        "extract",
+        "-",
+        "--archive",
+        str(archive_dir),
+        input=(SEEDS / "aimf-corim-villes-diplomatie-2023.txt").read_bytes(),
+    )
     assert result.exit_code == 0
     assert "2 new" in result.output
     listed = run("list", "--json", "--archive", str(archive_dir))
@@ -70,7 +82,9 @@ def test_list_show_search(archive_dir: Path) -> None:
     listed = run("list", "--archive", str(archive_dir))
     lines = listed.output.splitlines()
     assert [line.split("  ")[1:3] for line in lines] == [
-        ["2023-04-13", "@Lactualite"], ["2023-04-12", "@Val_Plante"]]
+        ["2023-04-13", "@Lactualite"],
+        ["2023-04-12", "@Val_Plante"],
+    ]
     key = lines[1].split()[0]
     shown = run("show", key, "--archive", str(archive_dir))
     assert shown.exit_code == 0
@@ -106,15 +120,33 @@ def test_export_formats(archive_dir: Path) -> None:
     records = [json.loads(line) for line in jsonl]
     assert [r["handle"] for r in records] == ["Lactualite", "Val_Plante"]
     assert set(records[0]) == {
-        "key", "id", "url", "author", "handle", "date", "created_at", "lang", "text", "mentions",
-        "hashtags", "cashtags", "links", "media", "sources"}
+        "key",
+        "id",
+        "url",
+        "author",
+        "handle",
+        "date",
+        "created_at",
+        "lang",
+        "text",
+        "mentions",
+        "hashtags",
+        "cashtags",
+        "links",
+        "media",
+        "sources",
+    }
     assert records[1]["media"] == [
-        {"url": "https://pic.twitter.com/fic7j4aKUV", "display": "pic.twitter.com/fic7j4aKUV"}]
+        {"url": "https://pic.twitter.com/fic7j4aKUV", "display": "pic.twitter.com/fic7j4aKUV"}
+    ]
     assert records[1]["sources"][0]["format"] == "text"
     as_json = json.loads(run("export", "--format", "json", "--archive", str(archive_dir)).output)
     assert as_json == records
-    rows = list(csv.DictReader(io.StringIO(
-        run("export", "--format", "csv", "--archive", str(archive_dir)).output)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(run("export", "--format", "csv", "--archive", str(archive_dir)).output)
+        )
+    )
     assert rows[1]["hashtags"] == "CORIM polmtl"
     assert rows[1]["text"].startswith("Les villes")
 

@@ -69,8 +69,11 @@ def test_2012_embed_with_data_datetime_and_s_b_mentions() -> None:
     assert tweet.lang == "en"
     assert tweet.mentions == ("ashfurrow",)
     assert tweet.links == (
-        Link("http://t.co/mXRmjFrg", "stackoverflow.com/a/7713512/1034…",
-             "http://stackoverflow.com/a/7713512/1034477"),
+        Link(
+            "http://t.co/mXRmjFrg",
+            "stackoverflow.com/a/7713512/1034…",
+            "http://stackoverflow.com/a/7713512/1034477",
+        ),
     )
     assert tweet.created_at == "2012-09-02T22:48:42.641Z"
 
@@ -128,8 +131,11 @@ def test_figure_wp_block_embed_twitter() -> None:
         ("Maggie Williams @ XOXO (@pdxmaggie)", "Maggie Williams @ XOXO", "pdxmaggie"),
         ("Sheng (Arnold) Shen (@shengs1123)", "Sheng (Arnold) Shen", "shengs1123"),
         ("Fan (@notme) of (@realone)", "Fan (@notme) of", "realone"),
-        ("Tzippy Yarom &#x635;&#x650;&#x67E;&#x648;&#x631;&#x629; (@zpyarom)",
-         "Tzippy Yarom صِپورة", "zpyarom"),
+        (
+            "Tzippy Yarom &#x635;&#x650;&#x67E;&#x648;&#x631;&#x629; (@zpyarom)",
+            "Tzippy Yarom صِپورة",
+            "zpyarom",
+        ),
         ("Katie 💖💜💙 Yay! (@KatieKaitchuck)", "Katie 💖💜💙 Yay!", "KatieKaitchuck"),
     ],
 )
@@ -168,7 +174,7 @@ def test_percent_encoded_hashtag_href_uses_shown_text() -> None:
     tweet = only(
         '<blockquote class="twitter-tweet"><p lang="ar" dir="rtl"><a href="https://twitter.com/'
         'hashtag/%D8%AD%D8%A7%D8%B3%D9%88%D8%A8%D9%8A%D8%A7%D8%AA?src=hash">#حاسوبيات</a>'
-        "<br>بحث سينشر</p>&mdash; Saif (@SaifAlHarthi) <a href=\"https://twitter.com/SaifAlHarthi/"
+        '<br>بحث سينشر</p>&mdash; Saif (@SaifAlHarthi) <a href="https://twitter.com/SaifAlHarthi/'
         'status/1377935373556051969">April 2, 2021</a></blockquote>'
     )
     assert tweet.hashtags == ("حاسوبيات",)
@@ -198,7 +204,7 @@ def test_localized_date_link_ignores_data_lang() -> None:
         # The same placeholder without the class.
         '<amp-twitter width="375" height="472" layout="responsive" '
         'data-tweetid="885634330868850689"><blockquote placeholder><p lang="en" dir="ltr">'
-        "Hello AMP</p>&mdash; AMP (@AMPhtml) <a href=\"https://twitter.com/AMPhtml/status/"
+        'Hello AMP</p>&mdash; AMP (@AMPhtml) <a href="https://twitter.com/AMPhtml/status/'
         '885634330868850689">July 13, 2017</a></blockquote></amp-twitter>',
     ],
 )
@@ -208,8 +214,9 @@ def test_amp_with_placeholder(markup: str) -> None:
 
 
 def test_amp_without_placeholder_is_a_stub() -> None:
-    tweet = only('<amp-twitter width="375" height="472" data-tweetid="885634330868850689">'
-                 "</amp-twitter>")
+    tweet = only(
+        '<amp-twitter width="375" height="472" data-tweetid="885634330868850689"></amp-twitter>'
+    )
     assert tweet.id == "885634330868850689"
     assert tweet.text is None
     assert tweet.created_at == "2017-07-13T22:57:33.426Z"
@@ -239,16 +246,19 @@ def test_saved_after_widgets_js_is_a_stub(markup: str) -> None:
 
 def test_link_only_blockquote_is_a_stub_with_handle() -> None:
     # trafilatura__tag24: <a href=status>&nbsp;</a> only.
-    tweet = only('<blockquote class="twitter-tweet" lang="de"><a href="https://twitter.com/'
-                 'BreakingItalyNe/status/1185544789728616448">&nbsp;</a></blockquote>')
+    tweet = only(
+        '<blockquote class="twitter-tweet" lang="de"><a href="https://twitter.com/'
+        'BreakingItalyNe/status/1185544789728616448">&nbsp;</a></blockquote>'
+    )
     assert (tweet.id, tweet.handle, tweet.text) == ("1185544789728616448", "BreakingItalyNe", None)
 
 
 def test_embed_parked_in_textarea_by_consent_manager() -> None:
     # trafilatura__amnesty.de: the embed is RCDATA text inside a hidden textarea.
     inner = CANONICAL.replace("&", "&amp;").replace("<", "&lt;")
-    tweet = only(f'<textarea class="third-party-services--original-content" hidden>{inner}'
-                 "</textarea>")
+    tweet = only(
+        f'<textarea class="third-party-services--original-content" hidden>{inner}</textarea>'
+    )
     assert tweet.handle == "Val_Plante"
 
 
@@ -281,9 +291,11 @@ def test_not_tweets(markup: str) -> None:
 
 def test_plain_blockquote_with_full_credit_is_a_tweet() -> None:
     # A site that stripped the class but kept the embed's credit line.
-    tweet = only("<blockquote><p>Hello world</p>— Jack (@jack) "
-                 '<a href="https://twitter.com/jack/status/1170781794532093954">September 8, '
-                 "2019</a></blockquote>")
+    tweet = only(
+        "<blockquote><p>Hello world</p>— Jack (@jack) "
+        '<a href="https://twitter.com/jack/status/1170781794532093954">September 8, '
+        "2019</a></blockquote>"
+    )
     assert tweet.id == "1170781794532093954"
 
 
@@ -297,7 +309,11 @@ def test_rendered_widget_dom() -> None:
         'datetime="2016-02-19T18:43:33+0000">10:43 AM - 19 Feb 2016</time></a></blockquote></div>'
     )
     assert (tweet.author, tweet.handle, tweet.text, tweet.date) == (
-        "Kevin Marks", "kevinmarks", "Use util- instead.", "2016-02-19")
+        "Kevin Marks",
+        "kevinmarks",
+        "Use util- instead.",
+        "2016-02-19",
+    )
 
 
 # -- Markdown, MDX, reST ------------------------------------------------------------------
@@ -306,19 +322,28 @@ def test_rendered_widget_dom() -> None:
 @pytest.mark.parametrize(
     ("source", "tweet_id", "handle"),
     [
-        ('{{< tweet user="SanDiegoZoo" id="1453110110599868418" >}}', "1453110110599868418",
-         "SanDiegoZoo"),
+        (
+            '{{< tweet user="SanDiegoZoo" id="1453110110599868418" >}}',
+            "1453110110599868418",
+            "SanDiegoZoo",
+        ),
         ("{{< tweet 666616452582129664 >}}", "666616452582129664", None),
         ('{{< twitter user="spf13" id="666616452582129664" >}}', "666616452582129664", "spf13"),
-        ('{{< x user="SanDiegoZoo" id="1453110110599868418" >}}', "1453110110599868418",
-         "SanDiegoZoo"),
+        (
+            '{{< x user="SanDiegoZoo" id="1453110110599868418" >}}',
+            "1453110110599868418",
+            "SanDiegoZoo",
+        ),
         ('{% tweet "664180055778660352" %}', "664180055778660352", None),
         ("{% twitter https://twitter.com/jack/status/20 %}", "20", "jack"),
         ("{% twitter oembed https://x.com/jack/status/20 %}", "20", "jack"),
         ('<Tweet id="1511750228428435457" />', "1511750228428435457", None),
         ("<Tweet tweetId='664180055778660352'/>", "664180055778660352", None),
-        ('<Tweet id="https://twitter.com/astrodotbuild/status/1511750228428435457" />',
-         "1511750228428435457", "astrodotbuild"),
+        (
+            '<Tweet id="https://twitter.com/astrodotbuild/status/1511750228428435457" />',
+            "1511750228428435457",
+            "astrodotbuild",
+        ),
     ],
 )
 def test_shortcodes_and_components(source: str, tweet_id: str, handle: str | None) -> None:
@@ -329,7 +354,7 @@ def test_shortcodes_and_components(source: str, tweet_id: str, handle: str | Non
 def test_code_fences_are_documentation() -> None:
     source = (
         "# Docs\n\n```markdown\n{{< tweet 666616452582129664 >}}\n" + CANONICAL + "\n```\n\n"
-        "~~~\n<Tweet id=\"20\" />\n~~~\n\n{{</* x user=\"a\" id=\"1\" */>}}\n"
+        '~~~\n<Tweet id="20" />\n~~~\n\n{{</* x user="a" id="1" */>}}\n'
     )
     assert tweets_of(source, "docs.md") == []
 
@@ -349,8 +374,9 @@ def test_markdown_quote_block_with_credit() -> None:
 
 def test_rst_raw_html_and_code_block() -> None:
     source = (
-        "Title\n=====\n\n.. code-block:: html\n\n    " + CANONICAL.replace("1646195010880393216",
-                                                                    "20") + "\n\n"
+        "Title\n=====\n\n.. code-block:: html\n\n    "
+        + CANONICAL.replace("1646195010880393216", "20")
+        + "\n\n"
         ".. raw:: html\n\n    " + CANONICAL + "\n\nEnd.\n"
     )
     tweet = only(source, "post.rst")
@@ -386,8 +412,14 @@ def test_flattened_stops_at_blank_line_and_previous_credit() -> None:
 
 
 def test_flattened_credit_without_valid_handle_is_not_a_tweet() -> None:
-    assert tweets_of("A quote.\n— Albert Einstein\nAnother.\n— Someone (@) May 1, 2020\n"
-                     "And — Bob (@bob) said hi\n", "a.txt") == []
+    assert (
+        tweets_of(
+            "A quote.\n— Albert Einstein\nAnother.\n— Someone (@) May 1, 2020\n"
+            "And — Bob (@bob) said hi\n",
+            "a.txt",
+        )
+        == []
+    )
 
 
 def test_flattened_copy_merges_into_embed_in_same_document() -> None:

@@ -73,9 +73,7 @@ def test_seed_actualite_every_field() -> None:
     assert actualite.text == ACTUALITE_TEXT
     assert actualite.mentions == ("stpierre_ch",)
     assert actualite.hashtags == ()
-    assert actualite.links == (
-        Link("https://t.co/q2id0wiOXj", "https://t.co/q2id0wiOXj", None),
-    )
+    assert actualite.links == (Link("https://t.co/q2id0wiOXj", "https://t.co/q2id0wiOXj", None),)
     assert actualite.media == ()
 
 

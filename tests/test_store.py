@@ -61,8 +61,7 @@ def test_same_tweet_in_two_articles_is_one_record_with_two_sources(archive_dir: 
 
 
 @pytest.mark.parametrize("flattened_first", [True, False])
-def test_flattened_copy_merges_into_the_id_record(archive_dir: Path,
-                                                  flattened_first: bool) -> None:
+def test_flattened_copy_merges_into_the_id_record(archive_dir: Path, flattened_first: bool) -> None:
     docs = [seed_doc(), doc(EMBED, "embed.html")]
     if not flattened_first:
         docs.reverse()
@@ -80,7 +79,7 @@ def test_flattened_copy_merges_into_the_id_record(archive_dir: Path,
 
 
 def test_stub_is_filled_by_the_full_embed(archive_dir: Path) -> None:
-    stub = doc('{{< tweet 1646195010880393216 >}}', "post.md")
+    stub = doc("{{< tweet 1646195010880393216 >}}", "post.md")
     with Archive(archive_dir) as archive:
         archive.save_documents([stub])
         assert archive.get("1646195010880393216").text is None

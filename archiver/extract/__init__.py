@@ -7,19 +7,28 @@ runs the matching extractor and folds copies of one tweet into one record.
 from __future__ import annotations
 
 import hashlib
-from html import unescape
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 from archiver.errors import InputError
 from archiver.extract.decode import decode
-from archiver.extract.html import extract_html
+from archiver.extract.html import extract_html, might_embed
 from archiver.extract.markup import extract_markup
 from archiver.extract.warc import WARC_SUFFIXES
-from archiver.model import Document, Found, Source, merge, rank, same_tweet
+from archiver.model import (
+    Document,
+    Found,
+    Source,
+    Tweet,
+    merge,
+    normalized_text,
+    rank,
+    same_tweet,
+)
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
@@ -28,17 +37,23 @@ TEXT_SUFFIXES = (".txt", ".text")
 DOCUMENT_SUFFIXES = HTML_SUFFIXES + MARKDOWN_SUFFIXES + RST_SUFFIXES + TEXT_SUFFIXES
 MAX_BYTES = 256 * 1024 * 1024
 
-_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
-                         re.IGNORECASE | re.DOTALL)
+# Atomic group: a comment ends at its first "-->", so a run of comments is matched one way
+# only (without it, 300 empty comments made the match try 2**300 ways of grouping them).
+_HTML_START = re.compile(
+    r"^\s*(?>(?:<!--.*?-->\s*)*)<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+)
 _HTML_ANYWHERE = re.compile(r"<(?:html|head|body)\b[^>]*>", re.IGNORECASE)
-_TITLE = re.compile(r"<title[^>]*>([^<]{1,500})</title>", re.IGNORECASE)
+# Attribute runs are bounded and stop at a "<" (which no real tag holds): unbounded, a page of
+# "<link rel=canonical" without a ">" took quadratic time or worse.
+_TITLE = re.compile(r"<title[^<>]{0,200}>([^<]{1,500})</title>", re.IGNORECASE)
 _CANONICAL = re.compile(
-    r"""<link\b[^>]*\brel=["']?canonical["']?[^>]*\bhref=["']([^"'>\s]{1,2000})["']"""
-    r"""|<link\b[^>]*\bhref=["']([^"'>\s]{1,2000})["'][^>]*\brel=["']?canonical\b""",
+    r"""<link\b[^<>]{0,200}\brel=["']?canonical["']?[^<>]{0,200}\bhref=["']([^"'>\s]{1,2000})["']"""
+    r"""|<link\b[^<>]{0,200}\bhref=["']([^"'>\s]{1,2000})["'][^<>]{0,200}\brel=["']?canonical\b""",
     re.IGNORECASE,
 )
-_FRONT_TITLE = re.compile(r"\A---\s*\n(?:.{0,2000}?\n)?title:\s*[\"']?(.{1,300}?)[\"']?\s*\n",
-                          re.DOTALL)
+_FRONT_TITLE = re.compile(
+    r"\A---\s*\n(?:.{0,2000}?\n)?title:\s*[\"']?(.{1,300}?)[\"']?\s*\n", re.DOTALL
+)
 _HEADING = re.compile(r"^#\s+(.{1,300})$", re.MULTILINE)
 
 
@@ -46,8 +61,9 @@ def sniff_format(text: str, name: str) -> str:
     """``html``, ``markdown``, ``rst`` or ``text``: content first, the suffix as a hint."""
     lower = name.lower()
     head = text[:2048]
-    if _HTML_START.match(head) or (not lower.endswith(MARKDOWN_SUFFIXES + RST_SUFFIXES)
-                                   and _HTML_ANYWHERE.search(head)):
+    if _HTML_START.match(head) or (
+        not lower.endswith(MARKDOWN_SUFFIXES + RST_SUFFIXES) and _HTML_ANYWHERE.search(head)
+    ):
         return "html"
     if lower.endswith(HTML_SUFFIXES):
         return "html"
@@ -63,8 +79,9 @@ def _title(text: str, fmt: str) -> str | None:
         match = _TITLE.search(text[:200_000])
         return " ".join(unescape(match.group(1)).split()) or None if match else None
     if fmt in ("markdown", "rst", "text"):
-        match = _FRONT_TITLE.match(text) or (_HEADING.search(text[:20_000]) if fmt == "markdown"
-                                             else None)
+        match = _FRONT_TITLE.match(text) or (
+            _HEADING.search(text[:20_000]) if fmt == "markdown" else None
+        )
         return match.group(1).strip() if match else None
     return None
 
@@ -79,11 +96,26 @@ def _canonical(text: str, fmt: str) -> str | None:
     return url if url.startswith(("http://", "https://")) else None
 
 
+def _copy_keys(tweet: Tweet) -> list[tuple[str, ...]]:
+    """What copies of ``tweet`` must share (``same_tweet``): the id, or handle and text."""
+    keys = [("id", tweet.id)] if tweet.id else []
+    if tweet.handle and tweet.text:
+        keys.append(("text", tweet.handle.casefold(), normalized_text(tweet.text)))
+    return keys
+
+
 def dedupe(found: list[Found]) -> list[Found]:
-    """Copies of one tweet in one document count once; the best-informed copy leads."""
+    """Copies of one tweet in one document count once; the best-informed copy leads.
+
+    Only records sharing an id or a handle and text are compared, so a page of thousands
+    of embeds is not compared pair by pair.
+    """
     out: list[Found] = []
+    index: dict[tuple[str, ...], set[int]] = {}
     for item in found:
-        for i, kept in enumerate(out):
+        candidates = sorted({i for key in _copy_keys(item.tweet) for i in index.get(key, ())})
+        for i in candidates:
+            kept = out[i]
             if same_tweet(kept.tweet, item.tweet):
                 if rank(item.tweet) > rank(kept.tweet):
                     out[i] = Found(merge(item.tweet, kept.tweet), item.snippet, item.markup)
@@ -92,25 +124,46 @@ def dedupe(found: list[Found]) -> list[Found]:
                 break
         else:
             out.append(item)
+            i = len(out) - 1
+        for key in _copy_keys(out[i].tweet):
+            index.setdefault(key, set()).add(i)
     return out
 
 
-def extract_bytes(data: bytes, path: str, url: str | None = None,
-                  record: str | None = None) -> Document:
+def extract_bytes(
+    data: bytes, path: str, url: str | None = None, record: str | None = None
+) -> Document:
     """Extract every embedded tweet from a document's bytes.
 
     ``path`` names the source; ``url`` and ``record`` locate an article read from a web
     archive (its target URI and WARC record id).
     """
     sha = hashlib.sha256(data).hexdigest()
-    if not data.strip():
+    if not data or data.isspace():
         raise InputError("empty file")
-    text, _encoding = decode(data)
-    text = text.replace("\x00", "")
+    text, encoding = decode(data)
+    if "\x00" in text:
+        text = text.replace("\x00", "")
     fmt = sniff_format(text, path)
-    found = extract_html(text) if fmt == "html" else extract_markup(text)
-    source = Source(path=path, sha256=sha, format=fmt, title=_title(text, fmt),
-                    url=url or _canonical(text, fmt), record=record)
+    try:
+        if fmt == "html":
+            # The pre-check reads the bytes when they are ASCII-compatible (fastest).
+            wide = encoding.replace("_", "-").startswith(("utf-16", "utf-32"))
+            found = extract_html(text, checked=True) if might_embed(text if wide else data) else []
+        else:
+            found = extract_markup(text)
+    except RecursionError:  # the text walk recurses once per level of nesting in an embed
+        raise InputError("markup nested too deeply to read") from None
+    if not found:  # the common case in a crawl: no title or address worth looking up
+        return Document(source=Source(path=path, sha256=sha, format=fmt, url=url, record=record))
+    source = Source(
+        path=path,
+        sha256=sha,
+        format=fmt,
+        title=_title(text, fmt),
+        url=url or _canonical(text, fmt),
+        record=record,
+    )
     return Document(source=source, found=tuple(dedupe(found)))
 
 
@@ -121,8 +174,9 @@ def read_file(path: Path) -> bytes:
         if not path.is_file():
             raise InputError("not a regular file")
         if size > MAX_BYTES:
-            raise InputError(f"file too large ({size // (1024 * 1024)} MiB > "
-                             f"{MAX_BYTES // (1024 * 1024)} MiB)")
+            raise InputError(
+                f"file too large ({size // (1024 * 1024)} MiB > {MAX_BYTES // (1024 * 1024)} MiB)"
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise InputError("file not found (it may have been removed during the run)") from None

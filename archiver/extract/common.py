@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -86,8 +87,10 @@ def parse_credit(line: str, *, require_date: bool = False) -> Credit | None:
     """
     if "(" not in line or ("@" not in line and "\uff20" not in line):
         return None
-    groups = list(_HANDLE_GROUP.finditer(line))
-    for group in reversed(groups[-3:]):
+    # Only the last three groups are tried: keeping every match of a hostile line of millions
+    # of "(@a)" cost gigabytes.
+    groups = deque(_HANDLE_GROUP.finditer(line), maxlen=3)
+    for group in reversed(groups):
         rest = line[group.end() :].strip()
         if rest and dates.parse_shown_date(rest) is None:
             continue
@@ -133,17 +136,21 @@ class Anchor:
 
 
 def safe_href(href: str | None) -> str | None:
-    """The href when it is an absolute http(s) URL (protocol-relative gets https), else None."""
+    """The href when it is an absolute http(s) URL with a host (protocol-relative gets
+    https), else None."""
     if not href:
         return None
     href = href.strip()
     if href.startswith("//"):
         href = "https:" + href
     try:
-        scheme = urlsplit(href).scheme.lower()
+        parts = urlsplit(href)
     except ValueError:
         return None
-    return href if scheme in ("http", "https") else None
+    scheme = parts.scheme
+    if scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return scheme.lower() + href[len(scheme) :]  # "HTTPS://…" is kept as "https://…"
 
 
 def _hashtag_from_href(href: str) -> bool:
@@ -163,9 +170,9 @@ class _Span:
     value: object
 
 
-def entities_of(text: str, anchors: list[Anchor]) -> tuple[
-    tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[Link, ...], tuple[Media, ...]
-]:
+def entities_of(
+    text: str, anchors: list[Anchor]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[Link, ...], tuple[Media, ...]]:
     """Mentions, hashtags, cashtags, links and media of a tweet text.
 
     Links in the embed markup are authoritative (they carry the t.co href and the title with
@@ -197,8 +204,8 @@ def entities_of(text: str, anchors: list[Anchor]) -> tuple[
         if not free(entity.start, entity.end):
             continue
         shown = entity.value
-        url = shown if "://" in shown else "https://" + shown
-        if safe_href(url) is None:
+        url = safe_href(shown if "://" in shown else "https://" + shown)
+        if url is None:
             continue
         if _is_media(shown):
             spans.append(_Span(entity.start, "media", Media(url, shown)))
@@ -213,13 +220,20 @@ def entities_of(text: str, anchors: list[Anchor]) -> tuple[
                 out.append(span.value)
         return tuple(out)
 
-    return (collect("mention"), collect("hashtag"), collect("cashtag"), collect("link"),
-            collect("media"))
+    return (
+        collect("mention"),
+        collect("hashtag"),
+        collect("cashtag"),
+        collect("link"),
+        collect("media"),
+    )
 
 
 def _is_media(shown: str) -> bool:
     lowered = shown.lower()
-    return lowered.startswith(("pic.twitter.com/", "pic.x.com/")) or "://pic.twitter.com/" in lowered
+    return (
+        lowered.startswith(("pic.twitter.com/", "pic.x.com/")) or "://pic.twitter.com/" in lowered
+    )
 
 
 def _classify_anchor(anchor: Anchor, text: str) -> tuple[str, object] | None:

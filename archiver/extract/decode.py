@@ -87,25 +87,34 @@ def decode(data: bytes) -> tuple[str, str]:
     utf16 = _looks_utf16(data)
     if utf16:
         return data.decode(utf16, errors="replace"), utf16
-    if b"\x00" in data[:_SNIFF * 2]:
+    if b"\x00" in data[: _SNIFF * 2]:
         raise InputError("binary file (NUL bytes), not a text document")
     declared = _declared_encoding(data[:_SNIFF])
+    try:
+        utf8: str | None = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # Valid up to a last character cut in two (a download stopped mid-page): still UTF-8.
+        cut = exc.reason == "unexpected end of data"
+        utf8 = data.decode("utf-8", errors="replace") if cut else None
+    # Non-ASCII bytes that all read as UTF-8 are UTF-8, whatever the page declares: text in a
+    # legacy encoding practically never does, while templates keep a stale <meta charset>.
+    if utf8 is not None and not data.isascii():
+        return utf8, "utf-8"
     if declared and declared != "utf-8":
         try:
             return data.decode(declared), declared
         except UnicodeDecodeError:
             pass  # the declaration is wrong: fall through to UTF-8 and detection
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    if utf8 is not None:
+        return utf8, "utf-8"
     # Mostly UTF-8 with a few broken bytes (a truncated character in a teaser, a bad
     # paste): keep UTF-8 and mark the damage, rather than let a detector re-read every
-    # correct character as mojibake.
+    # correct character as mojibake. A UTF-8 declaration is trusted while most non-ASCII
+    # text reads as UTF-8; past that it is wrong (a Latin-1 page with a UTF-8 <meta>).
     lenient = data.decode("utf-8", errors="replace")
     damaged = lenient.count("\ufffd")
     non_ascii = sum(1 for ch in lenient if ord(ch) > 127) - damaged
-    if declared == "utf-8" or damaged * 20 < non_ascii:
+    if (declared == "utf-8" and damaged <= non_ascii) or damaged * 20 < non_ascii:
         return lenient, "utf-8"
     from bs4.dammit import UnicodeDammit  # only here: importing bs4 costs ~0.1 s per process
 

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import lxml.html
 from lxml import etree
 
+from archiver.errors import InputError
 from archiver.extract.common import (
     Anchor,
     make_tweet,
@@ -28,14 +29,46 @@ from archiver.extract.common import (
 from archiver.model import Found
 
 # Cheap test before building a tree: most pages of a crawl embed nothing, and almost every
-# page mentions "twitter" (share buttons, meta tags), so look for embed signatures only.
-_MARKERS = re.compile(
-    r"twitter-(?:tweet|video)(?![-\w])|amp-twitter"
-    r"|data-(?:tweet|twitter|status)(?:[-_]?(?:tweet|status))?[-_]?id"
-    r"|embed/tweet\.html|tweet[-_]*(?:__)?(?:body[-_]*)?text|tweet-embed|e-entry-title"
-    r"|\(\s*(?:[@\uff20]|&#0*64;|&#x0*40;|&commat;)",
-    re.IGNORECASE,
+# page mentions "twitter" (share buttons, meta tags), so look for embed signatures only. It
+# runs on bytes: bytes.lower() and substring search run at memory speed, while str.lower()
+# of a non-ASCII page alone costs more than parsing it.
+_ALWAYS = (b"amp-twitter", b"data-twitter", b"twitter-video", b"data-status-id")
+_AFTER_TWEET = re.compile(rb"[-_]*(?:__)?(?:body[-_]*)?text|-embed")
+# A credit line's "(@handle)" ("\xef\xbc\xa0" is a full-width at sign in UTF-8).
+_CREDIT = re.compile(rb"\(\s?(?:@|\xef\xbc\xa0|&#0*64;|&#x0*40;|&commat;)")
+
+
+def might_embed(source: bytes | str) -> bool:
+    """Whether a page can hold an embed at all (false for the common page with none).
+
+    ``source`` is the page's bytes in an ASCII-compatible encoding, or its text.
+    """
+    data = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+    low = data.lower()
+    if any(signature in low for signature in _ALWAYS):
+        return True
+    at = low.find(b"tweet")
+    while at >= 0:
+        before = low[max(0, at - 8) : at]
+        if before.endswith(b"twitter-"):
+            if not low.startswith(b"-button", at + 5):  # a share button, not an embed
+                return True
+        elif before.endswith((b"data-", b"embed/")) or _AFTER_TWEET.match(low, at + 5):
+            return True
+        at = low.find(b"tweet", at + 5)
+    return _CREDIT.search(low) is not None
+
+
+# Every element that can be (or hold) an embed, in document order, selected in C: walking
+# each element of a page in Python costs more than parsing it.
+_CANDIDATES = etree.XPath(
+    "//blockquote | //amp-twitter | //iframe | //textarea"
+    " | //*[@data-tweet-id or @data-tweetid or @data-twitter-id or @data-twitter-tweet-id"
+    " or @data-tweet-status-id or @data-status-id]"
+    " | //*[self::p or self::div or self::section][contains(translate(@class, 'TWE', 'twe'),"
+    " 'tweet') and contains(translate(@class, 'TEX', 'tex'), 'text')]"
 )
+
 _WS = re.compile(r"[ \t\r\n\f]+")
 _TOKEN = re.compile(r"[ \t\r\n\f]+|[^ \t\r\n\f]+")
 _ID_ATTRS = (
@@ -47,12 +80,32 @@ _ID_ATTRS = (
     "data-status-id",
 )
 _SKIP_TAGS = frozenset({"script", "style", "template", "noscript", "textarea", "svg", "button"})
-_BLOCK_TAGS = frozenset({"p", "div", "li", "ul", "ol", "section", "header", "footer", "figure",
-                         "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table"})
-_TEXT_CLASS = re.compile(r"tweet[-_]*(?:__)?(?:body[-_]*)?text|tweet-embed-text|e-entry-title",
-                         re.IGNORECASE)
-_NAME_CLASS = re.compile(r"(?:display-?name|author-name|fullname|identity-name|-name\b|__name)",
-                         re.IGNORECASE)
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "section",
+        "header",
+        "footer",
+        "figure",
+        "figcaption",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "table",
+    }
+)
+_TEXT_CLASS = re.compile(r"tweet[-_]*(?:__)?(?:body[-_]*)?text|tweet-embed-text", re.IGNORECASE)
+_NAME_CLASS = re.compile(
+    r"(?:display-?name|author-name|fullname|identity-name|-name\b|__name)", re.IGNORECASE
+)
 _SCREEN_CLASS = re.compile(r"screen-?name|username|user-?handle", re.IGNORECASE)
 
 
@@ -64,22 +117,34 @@ def _is_tweet_blockquote(el: etree._Element) -> bool:
     return el.tag == "blockquote" and bool(_classes(el) & {"twitter-tweet", "twitter-video"})
 
 
-def extract_html(source: str) -> list[Found]:
-    """Every embedded tweet of an HTML document (or fragment), in document order."""
-    if not _MARKERS.search(source):
+# libxml2's default limits (text nodes of 10 MB, 256 levels of nesting) end the parse early
+# and silently: every embed after a large inline image or a deep run of unclosed tags would be
+# lost. The "huge" limits (1 GB, 2048 levels) fit every real page; past them, say so.
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
+
+
+def extract_html(source: str, *, checked: bool = False) -> list[Found]:
+    """Every embedded tweet of an HTML document (or fragment), in document order.
+
+    ``checked``: the caller already ran ``might_embed`` on the page's bytes. Raises
+    InputError when the markup exceeds the parser's limits (it would be read only in part).
+    """
+    if not checked and not might_embed(source):
         return []
     try:
-        root = lxml.html.fromstring(source)
+        root = lxml.html.fromstring(source, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return []
+    for error in _PARSER.error_log:
+        if error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+            limit = error.message.split(",")[0]
+            raise InputError(f"HTML too deep or too large to read whole ({limit})")
     return list(_extract_tree(root, _SourceIndex(source)))
 
 
 def _extract_tree(root: etree._Element, index: _SourceIndex) -> Iterator[Found]:
-    for el in root.iter():
+    for el in _CANDIDATES(root):
         tag = el.tag
-        if not isinstance(tag, str):
-            continue
         found: Found | None = None
         if tag == "blockquote":
             found = _blockquote(el, index)
@@ -92,7 +157,7 @@ def _extract_tree(root: etree._Element, index: _SourceIndex) -> Iterator[Found]:
             if "twitter-tweet" in inner:
                 yield from extract_html(inner)
             continue
-        if found is None and tag not in ("blockquote", "iframe", "amp-twitter"):
+        else:
             found = _widget_text(el, index) or _data_id(el, index)
         if found is not None:
             yield found
@@ -104,6 +169,10 @@ class _SourceIndex:
     def __init__(self, source: str) -> None:
         self.source = source
         self._line_starts: list[int] | None = None
+        # Per tag: each element's rank among the tag's elements on its line; per (tag, line):
+        # where the tag's openers are. Built once, so a page of many embeds stays linear.
+        self._ranks: dict[str, dict[etree._Element, int]] = {}
+        self._openers: dict[tuple[str, int], list[int]] = {}
 
     def snippet(self, el: etree._Element) -> str:
         exact = self._exact(el)
@@ -122,20 +191,26 @@ class _SourceIndex:
         if line > len(self._line_starts):
             return None
         # Which occurrence of this tag on that line is it?
-        nth = 0
-        for other in el.getroottree().getroot().iter(el.tag):
-            if other is el:
-                break
-            if other.sourceline == line:
-                nth += 1
-        start_of_line = self._line_starts[line - 1]
-        end_of_line = self._line_starts[line] if line < len(self._line_starts) else len(self.source)
-        opener = re.compile(r"<" + re.escape(el.tag) + r"\b", re.IGNORECASE)
-        matches = list(opener.finditer(self.source, start_of_line, end_of_line))
+        ranks = self._ranks.get(el.tag)
+        if ranks is None:
+            ranks, on_line = {}, {}
+            for other in el.getroottree().getroot().iter(el.tag):
+                ranks[other] = on_line.get(other.sourceline, 0)
+                on_line[other.sourceline] = ranks[other] + 1
+            self._ranks[el.tag] = ranks
+        nth = ranks[el]
+        matches = self._openers.get((el.tag, line))
+        if matches is None:
+            start_of_line = self._line_starts[line - 1]
+            end_of_line = (
+                self._line_starts[line] if line < len(self._line_starts) else len(self.source)
+            )
+            opener = re.compile(r"<" + re.escape(el.tag) + r"\b", re.IGNORECASE)
+            matches = [m.start() for m in opener.finditer(self.source, start_of_line, end_of_line)]
+            self._openers[(el.tag, line)] = matches
         if nth >= len(matches):
             return None
-        start = matches[nth].start()
-        return self._to_close(start, el.tag)
+        return self._to_close(matches[nth], el.tag)
 
     def _to_close(self, start: int, tag: str) -> str | None:
         pattern = re.compile(r"<(/?)" + re.escape(tag) + r"\b[^>]*>", re.IGNORECASE)
@@ -216,8 +291,13 @@ class _Text:
             start = self.length + (1 if self.space and self.length else 0)
             self.walk(el, skip)
             self.anchors.append(
-                Anchor(start, self.length, el.get("href") or "", "",
-                       el.get("title") or el.get("data-expanded-url"))
+                Anchor(
+                    start,
+                    self.length,
+                    el.get("href") or "",
+                    "",
+                    el.get("title") or el.get("data-expanded-url"),
+                )
             )
         else:
             self.walk(el, skip)
@@ -239,8 +319,9 @@ class _Text:
         return text, anchors
 
 
-def _visible(el: etree._Element, skip: set[etree._Element] | None = None,
-             stop: etree._Element | None = None) -> tuple[str, list[Anchor]]:
+def _visible(
+    el: etree._Element, skip: set[etree._Element] | None = None, stop: etree._Element | None = None
+) -> tuple[str, list[Anchor]]:
     """The visible text of ``el`` (minus ``skip``, up to ``stop``) and its anchors."""
     builder = _Text()
     builder.stop = stop
@@ -248,49 +329,58 @@ def _visible(el: etree._Element, skip: set[etree._Element] | None = None,
     return builder.result()
 
 
-def _own(el: etree._Element, root: etree._Element) -> bool:
-    """True when ``el``'s nearest tweet blockquote is ``root`` (malformed pastes nest them)."""
-    parent = el.getparent()
-    while parent is not None and parent is not root:
-        if _is_tweet_blockquote(parent):
-            return False
-        parent = parent.getparent()
-    return parent is root
+def _own_elements(root: etree._Element) -> list[etree._Element]:
+    """The elements whose nearest tweet blockquote is ``root``, in document order.
+
+    Malformed pastes nest embeds (an unclosed blockquote holds the rest of the page); the
+    nested tweet blockquotes are listed but not entered, so each embed's markup is walked once.
+    """
+    out = []
+    stack = [iter(root)]
+    while stack:
+        el = next(stack[-1], None)
+        if el is None:
+            stack.pop()
+            continue
+        out.append(el)
+        if not _is_tweet_blockquote(el):
+            stack.append(iter(el))
+    return out
 
 
 def _lang(el: etree._Element) -> str | None:
-    return el.get("lang") or el.get("{http://www.w3.org/XML/1998/namespace}lang") or el.get(
-        "xml:lang"
+    return (
+        el.get("lang") or el.get("{http://www.w3.org/XML/1998/namespace}lang") or el.get("xml:lang")
     )
 
 
-def _blockquote(bq: etree._Element, index: _SourceIndex, id_hint: str | None = None,
-                markup: str | None = None) -> Found | None:
+def _blockquote(
+    bq: etree._Element, index: _SourceIndex, id_hint: str | None = None, markup: str | None = None
+) -> Found | None:
     """A tweet blockquote: text ``<p>``s, then ``— Name (@handle) <a href=status>date</a>``."""
     classed = _is_tweet_blockquote(bq)
     if not classed and id_hint is None and "(" not in (bq.text_content() or ""):
         return None
-    nested = [b for b in bq.iter("blockquote") if b is not bq and _is_tweet_blockquote(b)]
-    skip = set(nested)
-    links = [a for a in bq.iter("a") if _own(a, bq)]
+    own = _own_elements(bq)
+    skip = {el for el in own if _is_tweet_blockquote(el)}  # nested embeds: not this tweet's
+    links = [el for el in own if el.tag == "a"]
     statuses = [(a, parse_status_url(a.get("href"))) for a in links]
     statuses = [(a, s) for a, s in statuses if s]
     # Body paragraphs; WordPress puts the credit line in a <p> of its own (it starts with
     # the dash). The permalink is the first status link outside the body; a malformed paste
     # repeats the tweet after it, so only paragraphs before the permalink count.
     body = []
-    for p in bq.iter("p"):
+    for p in (el for el in own if el.tag == "p"):
         own_text = (p.text_content() or "").strip()
-        if own_text and _own(p, bq) and own_text[:1] not in ("\u2014", "\u2015", "\u2013", "-"):
+        if own_text and own_text[:1] not in ("\u2014", "\u2015", "\u2013", "-"):
             body.append(p)
     permalink = next(
         ((a, s) for a, s in statuses if not any(_inside(a, p) for p in body)),
         statuses[-1] if statuses else None,
     )
-    order = {node: i for i, node in enumerate(bq.iter())}
+    order = {node: i for i, node in enumerate(own)}
     text_ps = [p for p in body if permalink is None or order[p] < order[permalink[0]]]
-    rest, rest_anchors = _visible(bq, skip | set(text_ps),
-                                  stop=permalink[0] if permalink else None)
+    rest, rest_anchors = _visible(bq, skip | set(text_ps), stop=permalink[0] if permalink else None)
     lines = rest.split("\n")
     credit = None
     for at in range(len(lines) - 1, -1, -1):
@@ -333,8 +423,11 @@ def _blockquote(bq: etree._Element, index: _SourceIndex, id_hint: str | None = N
         anchors=anchors,
         href=permalink[0].get("href") if permalink else None,
     )
-    kind = markup or ("blockquote." + ("twitter-video" if "twitter-video" in _classes(bq)
-                                       else "twitter-tweet") if classed else "blockquote")
+    kind = markup or (
+        "blockquote." + ("twitter-video" if "twitter-video" in _classes(bq) else "twitter-tweet")
+        if classed
+        else "blockquote"
+    )
     return Found(tweet=tweet, snippet=index.snippet(bq), markup=kind)
 
 
@@ -364,14 +457,16 @@ def _join(pieces: list[tuple[str, list[Anchor]]]) -> tuple[str, list[Anchor]]:
     return text, anchors
 
 
-def _stub(el: etree._Element, index: _SourceIndex, markup: str, tweet_id: str,
-          handle: str | None = None) -> Found:
+def _stub(
+    el: etree._Element, index: _SourceIndex, markup: str, tweet_id: str, handle: str | None = None
+) -> Found:
     tweet = make_tweet(tweet_id=tweet_id, handle=handle, author=None, date_text=None)
     return Found(tweet=tweet, snippet=index.snippet(el), markup=markup)
 
 
-def _id_container(el: etree._Element, index: _SourceIndex, markup: str,
-                  raw_id: str | None) -> Found | None:
+def _id_container(
+    el: etree._Element, index: _SourceIndex, markup: str, raw_id: str | None
+) -> Found | None:
     """AMP and CMS containers: the id, plus the placeholder blockquote when there is one."""
     tweet_id = valid_id((raw_id or "").strip())
     if tweet_id is None:
@@ -483,8 +578,11 @@ def _card_names(text_el: etree._Element) -> tuple[str | None, str | None]:
     for _ in range(8):
         if ancestor is None:
             break
-        texts = [n for n in ancestor.iter() if isinstance(n.tag, str)
-                 and _TEXT_CLASS.search(n.get("class") or "")]
+        texts = [
+            n
+            for n in ancestor.iter()
+            if isinstance(n.tag, str) and _TEXT_CLASS.search(n.get("class") or "")
+        ]
         if len(texts) > 1:
             break
         for node in ancestor.iter():

@@ -19,7 +19,9 @@ _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _RST_CODE = re.compile(r"^(\s*)\.\.\s+(?:code-block|code|sourcecode|literalinclude)::", re.I)
 _HUGO = re.compile(r"\{\{[<%]\s*(tweet|twitter|x|x_simple)\s+([^{}]{0,400}?)\s*/?[>%]\}\}", re.I)
 _LIQUID = re.compile(r"\{%-?\s*(tweet|twitter|x)\s+([^{}]{0,400}?)\s*-?%\}", re.I)
-_JSX = re.compile(r"<(?:Tweet|TweetEmbed|XEmbed|EmbeddedTweet|TwitterTweetEmbed)\b([^<>]{0,600}?)/?>")
+_JSX = re.compile(
+    r"<(?:Tweet|TweetEmbed|XEmbed|EmbeddedTweet|TwitterTweetEmbed)\b([^<>]{0,600}?)/?>"
+)
 _PARAM = re.compile(r"""([A-Za-z_]\w*)\s*=\s*(?:\{\s*)?["'`]?([^"'`\s{}]+)["'`]?\s*\}?""")
 _BARE = re.compile(r"""["'`]?([^"'`\s]+)["'`]?""")
 _ID_KEYS = ("id", "tweetid", "tweet", "status", "url", "src", "href")
@@ -87,8 +89,9 @@ def extract_markup(text: str) -> list[Found]:
     positioned: list[tuple[int, Found]] = []
     for pattern, label in ((_HUGO, "hugo shortcode"), (_LIQUID, "liquid tag")):
         for match in pattern.finditer(visible):
-            found = _shortcode(match.group(1), match.group(2), match.group(0),
-                               f"{label} {match.group(1).lower()}")
+            found = _shortcode(
+                match.group(1), match.group(2), match.group(0), f"{label} {match.group(1).lower()}"
+            )
             if found:
                 positioned.append((match.start(), found))
     for match in _JSX.finditer(visible):

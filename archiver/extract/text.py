@@ -3,15 +3,16 @@
 ::
 
     Les villes s’imposent comme des actrices incontournables des relations internationales.
-    J’en discuterai aujourd’hui … #CORIM #polmtl pic.twitter.com/fic7j4aKUV
+    J’en discuterai … #CORIM #polmtl pic.twitter.com/fic7j4aKUV
     — Valérie Plante (@Val_Plante) April 12, 2023
 
 The body is the run of lines directly above the credit line, taken upward one line at a time
 while it still fits in a tweet (280 weighted characters; a trailing ``pic.twitter.com`` or
-quoted-tweet link and the @mentions opening a reply count 0, as on Twitter). It stops at an empty line, at the previous credit line, at the first line that
-would overflow, at article prose that names the tweet's author ("Goldstein tweeted he
-was…"), and after an indented line whose neighbour above is not indented (text extractors
-keep the indentation of the blockquote's first line and strip the article's).
+quoted-tweet link and the @mentions opening a reply count 0, as on Twitter). It stops at an
+empty line, at the previous credit line, at the first line that would overflow, at article
+prose that names the tweet's author ("Goldstein tweeted he was…"), and after an indented
+line whose neighbour above is not indented (text extractors keep the indentation of the
+blockquote's first line and strip the article's).
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from archiver.extract.common import Credit, make_tweet, parse_credit
 from archiver.model import Found
 
 MAX_WEIGHT = 280
+# Starts only where white space starts (the leftmost match does anyway): tried at every
+# position of a long run of spaces, the leading \s* made the search quadratic.
 _TRAILING_LINKS = re.compile(
-    r"(?:\s*(?:(?:https?://)?pic\.(?:twitter|x)\.com/\w+|https?://t\.co/\w+)){1,2}\s*$",
+    r"(?<!\s)(?:\s*(?:(?:https?://)?pic\.(?:twitter|x)\.com/\w+|https?://t\.co/\w+)){1,2}\s*$",
     re.IGNORECASE,
 )
 _REPLY_MENTIONS = re.compile(r"^(?:[@\uff20]\w{1,15}\s+){1,50}")
@@ -80,8 +83,11 @@ def _fits(body: list[str]) -> bool:
 
 def _is_credit(line: _Line) -> bool:
     stripped = line.raw.lstrip()
-    return bool(stripped) and stripped[0] in "\u2014\u2015-\u2013&" and parse_credit(
-        line.raw) is not None
+    return (
+        bool(stripped)
+        and stripped[0] in "\u2014\u2015-\u2013&"
+        and parse_credit(line.raw) is not None
+    )
 
 
 def extract_text(text: str) -> list[Found]:

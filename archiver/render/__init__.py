@@ -7,7 +7,6 @@ import re
 from archiver.model import Tweet
 from archiver.paths import safe_name
 
-
 _NOT_HANDLE = re.compile(r"[^A-Za-z0-9_]+")
 
 
