@@ -229,7 +229,7 @@ def _pages(
     present: AbstractSet[str],
 ) -> dict[str, str]:
     """Every HTML page of the archive, keyed by its path relative to ``out_dir``."""
-    refs = {_source_id(a.source): _article_ref(a.source, a) for a in articles}
+    refs = {_source_id(a.source): article_ref(a.source, a) for a in articles}
     cards = [_card(t, refs, present) for t in tweets]
     by_key = {card.key: card for card in cards}
     style = _environment().get_template("style.css").render(theme=theme)
@@ -318,13 +318,13 @@ def _card(
     tweet: Tweet, refs: Mapping[tuple[str, str], ArticleRef], present: AbstractSet[str]
 ) -> Card:
     """The view of one tweet for the templates."""
-    handle = _clean_name(tweet.handle) or None
-    named = _clean_name(tweet.author)
+    handle = clean_name(tweet.handle) or None
+    named = clean_name(tweet.author)
     valid_handle = handle if handle and _HANDLE_RE.fullmatch(handle) else None
     lang = tweet.lang if tweet.lang and _LANG_RE.fullmatch(tweet.lang) else None
-    when = _when(tweet)
+    when = tweet_time(tweet)
     sources = tuple(
-        refs.get(_source_id(s)) or _article_ref(s, None) for s in dict.fromkeys(tweet.sources)
+        refs.get(_source_id(s)) or article_ref(s, None) for s in dict.fromkeys(tweet.sources)
     )
     png = card_relpath(tweet, "png")
     json_path = card_relpath(tweet, "json")
@@ -337,10 +337,10 @@ def _card(
         author=named or (f"@{handle}" if handle else "Unknown author"),
         handle=handle,
         profile_href=PROFILE_URL.format(valid_handle) if valid_handle else None,
-        initials=_initials(named, handle),
-        colour=_colour(handle or named) if handle or named else UNKNOWN_COLOUR,
+        initials=initials(named, handle),
+        colour=avatar_colour(handle or named) if handle or named else UNKNOWN_COLOUR,
         lang=lang,
-        paragraphs=_paragraphs(tweet),
+        paragraphs=tweet_paragraphs(tweet),
         when=when,
         status_href=status,
         media=tuple(MediaView(safe_href(m.url), m.display or m.url) for m in tweet.media),
@@ -353,7 +353,7 @@ def _card(
     )
 
 
-def _paragraphs(tweet: Tweet) -> tuple[tuple[Segment, ...], ...]:
+def tweet_paragraphs(tweet: Tweet) -> tuple[tuple[Segment, ...], ...]:
     """The tweet text as paragraphs of segments, its entities linked.
 
     Single line breaks stay inside a paragraph (shown with ``white-space: pre-wrap``); blank
@@ -432,7 +432,7 @@ def _entity_href(kind: str, entity: Entity) -> str:
     return SEARCH_URL.format(quote(sigil + entity.value, safe=""))
 
 
-def _when(tweet: Tweet) -> When | None:
+def tweet_time(tweet: Tweet) -> When | None:
     """The tweet's creation time in UTC if known (record or snowflake id), else its date."""
     created = (parse_datetime_attr(tweet.created_at) if tweet.created_at else None) or (
         snowflake_time(tweet.id) if tweet.id else None
@@ -466,9 +466,9 @@ def _read_at(value: str | None) -> When | None:
     return _moment(parsed) if parsed else When(None, value)
 
 
-def _article_ref(source: Source, article: Article | None) -> ArticleRef:
+def article_ref(source: Source, article: Article | None) -> ArticleRef:
     """A source article; ``page`` is None when the archive has no ``Article`` (so no page)."""
-    title = _clean_name(source.title) or PurePosixPath(source.path.replace("\\", "/")).name
+    title = clean_name(source.title) or PurePosixPath(source.path.replace("\\", "/")).name
     return ArticleRef(
         title=title or "Untitled article",
         page=article_relpath(source) if article else None,
@@ -493,12 +493,12 @@ def _article_id(source: Source) -> str:
     return hashlib.sha256(basis).hexdigest()[:12]
 
 
-def _clean_name(name: str | None) -> str:
+def clean_name(name: str | None) -> str:
     """A display name or handle without bidi controls and surrounding white space."""
     return (name or "").translate(_BIDI_CONTROLS).strip()
 
 
-def _initials(author: str, handle: str | None) -> str:
+def initials(author: str, handle: str | None) -> str:
     """Up to two initials for the avatar: the first letter of the first two named words."""
     letters = [
         next((ch for ch in word if ch.isalnum()), "") for word in author.split() if word[:1] != "@"
@@ -509,7 +509,7 @@ def _initials(author: str, handle: str | None) -> str:
     return initials.upper() or "?"
 
 
-def _colour(basis: str) -> str:
+def avatar_colour(basis: str) -> str:
     """An avatar colour derived from the handle: same handle, same colour, on every page."""
     digest = hashlib.sha256(basis.casefold().encode("utf-8")).digest()
     hue = int.from_bytes(digest[:2], "big") % 360

@@ -55,13 +55,13 @@ from archiver.render.fonts import (
 from archiver.render.html import (
     THEMES,
     RenderReport,
-    _article_ref,
-    _clean_name,
-    _colour,
-    _initials,
-    _paragraphs,
-    _when,
+    article_ref,
+    avatar_colour,
+    clean_name,
+    initials,
     safe_href,
+    tweet_paragraphs,
+    tweet_time,
 )
 
 T = TypeVar("T")
@@ -572,20 +572,20 @@ class _View:
 
 def _line_text(value: str | None) -> str:
     """A name, handle or title: one line, no controls or bidi overrides, bounded."""
-    return clean_text(_clean_name(value), single_line=True)[:MAX_NAME_CHARS].strip()
+    return clean_text(clean_name(value), single_line=True)[:MAX_NAME_CHARS].strip()
 
 
 def _view(tweet: Tweet) -> _View:
     handle = _line_text(tweet.handle) or None
     author = _line_text(tweet.author) or (f"@{handle}" if handle else "Unknown author")
-    when = _when(tweet)
+    when = tweet_time(tweet)
     when_label = None
     if when is not None:
         when_label = when.date_label + (f" · {when.time_label}" if when.time_label else "")
     status = safe_href(tweet.url)
     if status is None and tweet.id and tweet.id.isascii() and tweet.id.isdigit():
         status = status_url(tweet.id, handle)
-    titles = [_line_text(_article_ref(s, None).title) for s in dict.fromkeys(tweet.sources)]
+    titles = [_line_text(article_ref(s, None).title) for s in dict.fromkeys(tweet.sources)]
     paragraphs: tuple[tuple[Span, ...], ...] = ()
     shortened = stub = None
     if tweet.text is None:
@@ -607,7 +607,7 @@ def _view(tweet: Tweet) -> _View:
                 f"are drawn; {kept} is in this PNG's metadata."
             )
             text = text[:MAX_TEXT_CHARS].rstrip() + "…"
-        found = _paragraphs(replace(tweet, text=text))
+        found = tweet_paragraphs(replace(tweet, text=text))
         paragraphs = tuple(
             tuple(
                 Span(seg.text) if seg.kind == "text" else Span(seg.text, "link", isolate=True)
@@ -618,8 +618,8 @@ def _view(tweet: Tweet) -> _View:
     return _View(
         author=author,
         handle=handle,
-        initials=_initials(author, handle),
-        colour=_colour(handle or author),
+        initials=initials(author, handle),
+        colour=avatar_colour(handle or author),
         paragraphs=paragraphs,
         base=base_level(text) if tweet.text is not None else 0,
         shortened=shortened,
