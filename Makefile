@@ -15,7 +15,6 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/archiver extract seeds/ --archive archive
 	$(BIN)/archiver render --format all --archive archive
-	@echo "Open archive/index.html in a browser (no network needed)."
 
 system-deps:
 	sh scripts/system-deps.sh
