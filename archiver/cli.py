@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import sys
@@ -17,7 +18,7 @@ from archiver import __version__
 from archiver.errors import ArchiverError
 from archiver.extract.warc import is_warc
 from archiver.model import Tweet
-from archiver.pipeline import Skipped, extract_paths, import_files, plan_inputs
+from archiver.pipeline import Skipped, extract_paths, import_files, iter_planned
 from archiver.store import Archive
 
 DEFAULT_ARCHIVE = "archive"
@@ -93,9 +94,9 @@ def extract(paths: tuple[str, ...], jobs: int | None, archive_dir: Path) -> None
         archiver extract seeds/ --archive archive
     """
     archive = _open(archive_dir, create=True)
-    items = plan_inputs(list(paths))
+    few = list(itertools.islice(iter_planned(list(paths)), 2))
     workers = jobs or os.cpu_count() or 1
-    if len(items) < 2 and not any(is_warc(item.path) for item in items):
+    if len(few) < 2 and not any(is_warc(item.path) for item in few):
         workers = 1  # one document: a worker process would only add start-up time
 
     def on_skip(item: Skipped) -> None:
@@ -103,9 +104,11 @@ def extract(paths: tuple[str, ...], jobs: int | None, archive_dir: Path) -> None
 
     try:
         with archive:
-            if sys.stderr.isatty() and len(items) > 1:
+            items = iter_planned(list(paths))  # lazily: memory stays flat on huge folders
+            if sys.stderr.isatty() and len(few) > 1:
+                total = sum(1 for _ in iter_planned(list(paths)))  # a second, cheap walk
                 with click.progressbar(
-                    length=len(items), label="Extracting", file=sys.stderr, show_pos=True
+                    length=total, label="Extracting", file=sys.stderr, show_pos=True
                 ) as bar:
                     summary = extract_paths(
                         items,

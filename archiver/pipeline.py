@@ -8,11 +8,11 @@ are and ``--jobs N`` gives exactly what ``--jobs 1`` gives.
 
 from __future__ import annotations
 
-import itertools
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,16 +79,19 @@ class Job:
     record: str | None = None
 
 
-def plan_inputs(paths: list[str]) -> list[Planned]:
-    """The files a run will read: folders expanded, ``-`` kept for standard input."""
-    items: list[Planned] = []
+def iter_planned(paths: list[str]) -> Iterator[Planned]:
+    """The files a run will read, lazily: folders expanded, ``-`` kept for standard input."""
     for raw in paths:
         if raw == "-":
-            items.append(Planned(Path("-"), "-"))
+            yield Planned(Path("-"), "-")
             continue
         for entry in iter_inputs([Path(raw)]):
-            items.append(Planned(entry.path, str(entry.path), entry.problem))
-    return items
+            yield Planned(entry.path, str(entry.path), entry.problem)
+
+
+def plan_inputs(paths: list[str]) -> list[Planned]:
+    """The files a run will read, as a list (for callers that partition them)."""
+    return list(iter_planned(paths))
 
 
 def run_job(job: Job) -> Document | Skipped:
@@ -135,8 +138,34 @@ def iter_jobs(
             yield Job(item.path, item.display)
 
 
+def _results(pending: Iterator[Job], jobs: int) -> Iterator[Document | Skipped]:
+    """Every job's result, in input order.
+
+    With workers, up to ``WINDOW_PER_JOB`` jobs per worker run ahead of the writer, so the
+    workers keep extracting while the main process writes; never more, so memory stays flat.
+    """
+    if jobs <= 1:
+        yield from map(run_job, pending)
+        return
+    # Imported only when used: concurrent.futures.process costs ~0.15 s to import.
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    ahead: deque[Future] = deque()
+    with ProcessPoolExecutor(jobs) as pool:
+        try:
+            for job in pending:
+                ahead.append(pool.submit(run_job, job))
+                if len(ahead) >= jobs * WINDOW_PER_JOB:
+                    yield ahead.popleft().result()
+            while ahead:
+                yield ahead.popleft().result()
+        finally:
+            for future in ahead:
+                future.cancel()
+
+
 def extract_paths(
-    items: list[Planned],
+    items: Iterable[Planned],
     archive: Archive,
     *,
     jobs: int = 1,
@@ -147,7 +176,7 @@ def extract_paths(
     summary = ExtractSummary()
     batch: list[Document] = []
     last_flush = time.monotonic()
-    read_files: set[str] = set()
+    last_path = None
 
     def flush() -> None:
         nonlocal batch, last_flush
@@ -164,31 +193,19 @@ def extract_paths(
         if on_skip:
             on_skip(item)
 
-    pool = None
-    if jobs > 1:
-        # Imported only when used: concurrent.futures.process costs ~0.15 s to import.
-        from concurrent.futures import ProcessPoolExecutor
-
-        pool = ProcessPoolExecutor(jobs)
-    try:
-        pending = iter_jobs(items, skip, progress)
-        while window := list(itertools.islice(pending, max(jobs, 1) * WINDOW_PER_JOB)):
-            results = pool.map(run_job, window, chunksize=4) if pool else map(run_job, window)
-            for result in results:
-                if isinstance(result, Skipped):
-                    skip(result)
-                    continue
-                read_files.add(result.source.path)
-                summary.documents += 1
-                summary.embeds += len(result.found)
-                batch.append(result)
-                if len(batch) >= BATCH_DOCS or time.monotonic() - last_flush > BATCH_SECONDS:
-                    flush()
-        flush()
-    finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
-    summary.files = len(read_files)
+    for result in _results(iter_jobs(items, skip, progress), jobs):
+        if isinstance(result, Skipped):
+            skip(result)
+            continue
+        if result.source.path != last_path:  # a WARC's documents come one after another
+            summary.files += 1
+            last_path = result.source.path
+        summary.documents += 1
+        summary.embeds += len(result.found)
+        batch.append(result)
+        if len(batch) >= BATCH_DOCS or time.monotonic() - last_flush > BATCH_SECONDS:
+            flush()
+    flush()
     return summary
 
 
