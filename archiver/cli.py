@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import itertools
 import json
@@ -35,6 +36,17 @@ def archive_option(func: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="The archive folder.",
     )(func)
+
+
+def jobs_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--jobs N`` / ``-j N``: how many worker processes (default: the number of cores)."""
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        default=None,
+        help=f"{what} [default: the number of cores].",
+    )
 
 
 def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,13 +86,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes for extraction [default: the number of cores].",
-)
+@jobs_option("Worker processes for extraction")
 @archive_option
 def extract(paths: tuple[str, ...], jobs: int | None, archive_dir: Path) -> None:
     """Find embedded tweets in articles (HTML, Markdown, reST, text) and archive them.
@@ -233,23 +239,8 @@ def search(query: str, limit: int | None, as_json: bool, archive_dir: Path) -> N
     _print_tweets(tweets, as_json)
 
 
-CSV_FIELDS = (
-    "key",
-    "id",
-    "url",
-    "author",
-    "handle",
-    "date",
-    "created_at",
-    "lang",
-    "text",
-    "mentions",
-    "hashtags",
-    "cashtags",
-    "links",
-    "media",
-    "sources",
-)
+# The record's fields, in the record's order (lists are space-joined in CSV).
+CSV_FIELDS = tuple(field.name for field in dataclasses.fields(Tweet))
 
 
 def _csv_row(record: dict[str, Any]) -> dict[str, str]:
@@ -327,13 +318,7 @@ def export(fmt: str, output: io.TextIOBase, archive_dir: Path) -> None:
     help="PNG pixel scale (550 px card width times this).",
 )
 @click.option("--force", is_flag=True, help="Rewrite every output, not just the changed ones.")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes for PNG cards [default: the number of cores].",
-)
+@jobs_option("Worker processes for PNG cards")
 @archive_option
 def render(
     fmt: str, theme: str | None, scale: int, force: bool, jobs: int | None, archive_dir: Path

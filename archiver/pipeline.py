@@ -8,6 +8,7 @@ are and ``--jobs N`` gives exactly what ``--jobs 1`` gives.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import time
@@ -24,7 +25,8 @@ from archiver.store import Archive, SaveResult
 
 BATCH_DOCS = 64
 BATCH_SECONDS = 1.0
-WINDOW_PER_JOB = 16
+WINDOW_PER_JOB = 32
+CHUNK = 8
 
 
 @dataclass(frozen=True)
@@ -138,11 +140,18 @@ def iter_jobs(
             yield Job(item.path, item.display)
 
 
+def run_jobs(jobs: list[Job]) -> list[Document | Skipped]:
+    """``run_job`` over a chunk: one round trip to a worker for several documents."""
+    return [run_job(job) for job in jobs]
+
+
 def _results(pending: Iterator[Job], jobs: int) -> Iterator[Document | Skipped]:
     """Every job's result, in input order.
 
-    With workers, up to ``WINDOW_PER_JOB`` jobs per worker run ahead of the writer, so the
-    workers keep extracting while the main process writes; never more, so memory stays flat.
+    With workers, jobs go out in chunks (a round trip to a worker process costs about a
+    millisecond, as much as a small page) and up to ``WINDOW_PER_JOB`` jobs per worker run
+    ahead of the writer, so the workers keep extracting while the main process writes; never
+    more, so memory stays flat.
     """
     if jobs <= 1:
         yield from map(run_job, pending)
@@ -153,12 +162,12 @@ def _results(pending: Iterator[Job], jobs: int) -> Iterator[Document | Skipped]:
     ahead: deque[Future] = deque()
     with ProcessPoolExecutor(jobs) as pool:
         try:
-            for job in pending:
-                ahead.append(pool.submit(run_job, job))
-                if len(ahead) >= jobs * WINDOW_PER_JOB:
-                    yield ahead.popleft().result()
+            while chunk := list(itertools.islice(pending, CHUNK)):
+                ahead.append(pool.submit(run_jobs, chunk))
+                if len(ahead) * CHUNK >= jobs * WINDOW_PER_JOB:
+                    yield from ahead.popleft().result()
             while ahead:
-                yield ahead.popleft().result()
+                yield from ahead.popleft().result()
         finally:
             for future in ahead:
                 future.cancel()

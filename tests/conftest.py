@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +14,18 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SEEDS = ROOT / "seeds"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+ARTIFACTS = ROOT / "test-artifacts"  # screenshots to look at (git-ignored)
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; never `playwright install`
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # No DNS either, for what request interception cannot see (dns-prefetch).
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
 
 
 def need_shared() -> Path:
@@ -21,6 +35,33 @@ def need_shared() -> Path:
             pytest.fail(f"{SHARED} is missing: CI must run beside shared/")
         pytest.skip(f"{SHARED} is not here")
     return SHARED
+
+
+def missing_browser() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -e '.[test]')"
+    if not CHROMIUM.is_file():
+        return f"{CHROMIUM} is missing (Debian package chromium: sh scripts/system-deps.sh)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium, shared by a module's tests (skips, or fails under CI)."""
+    reason = missing_browser()
+    if reason:
+        if IN_CI:
+            pytest.fail(f"browser tests cannot run under CI=true: {reason}", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 class NetworkAccess(AssertionError):

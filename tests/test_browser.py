@@ -11,7 +11,6 @@ they fail.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ import pytest
 from archiver.render import card_relpath
 from archiver.render.html import article_relpath, render_html
 
+from .conftest import ARTIFACTS
 from .test_render_html import (
     ARABIC,
     ARTICLES,
@@ -37,45 +37,7 @@ from .test_render_html import (
     build_archive,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 VIEWPORT = {"width": 760, "height": 1000}
-
-
-def missing_browser() -> str | None:
-    """Why the browser tests cannot run here, or None."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright for Python is not installed (pip install -e '.[test]')"
-    if not CHROMIUM.is_file():
-        return f"{CHROMIUM} is missing (Debian package chromium: sh scripts/system-deps.sh)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless Debian Chromium, shared by the module's tests."""
-    reason = missing_browser()
-    if reason:
-        if IN_CI:
-            pytest.fail(f"browser tests cannot run under CI=true: {reason}", pytrace=False)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

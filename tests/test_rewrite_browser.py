@@ -24,12 +24,10 @@ import pytest
 from archiver.rewrite import rewrite_file
 from archiver.store import Archive
 
-from .conftest import need_shared
-from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IN_CI, missing_browser
+from .conftest import ARTIFACTS, need_shared
 from .test_rewrite import ARTICLES as EMBEDS
 
 TWITTER_HOSTS = ("twitter.com", "x.com", "t.co", "twimg.com")  # platform.twitter.com is one
-NO_DNS = "--host-resolver-rules=MAP * ~NOTFOUND"
 WIDE = {"width": 1000, "height": 900}
 NARROW = {"width": 360, "height": 800}
 # Blockquotes (2014 and WordPress styles, an inline twttr loader), widget iframes in saved
@@ -51,21 +49,9 @@ CARD_BODY = ".archiver-tweet__body p"
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """Headless Debian Chromium, shared by the module's tests."""
-    reason = missing_browser()
-    if reason:
-        if IN_CI:
-            pytest.fail(f"browser tests cannot run under CI=true: {reason}", pytrace=False)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, NO_DNS]
-        )
-        yield browser
-        browser.close()
+def chromium(browser: Any) -> Any:
+    """The shared headless Chromium (tests/conftest.py)."""
+    return browser
 
 
 def to_twitter(url: str) -> bool:
