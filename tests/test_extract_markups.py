@@ -319,6 +319,33 @@ def test_rendered_widget_dom() -> None:
 # -- Markdown, MDX, reST ------------------------------------------------------------------
 
 
+def test_wordpress_block_before_oembed_is_a_stub() -> None:
+    # A WordPress post as stored: the embed block holds only the status URL.
+    tweet = only(
+        '<figure class="wp-block-embed is-type-rich is-provider-twitter '
+        'wp-block-embed-twitter"><div class="wp-block-embed__wrapper">\n'
+        "https://twitter.com/jack/status/20\n</div></figure>"
+    )
+    assert (tweet.id, tweet.handle, tweet.text) == ("20", "jack", None)
+
+
+@pytest.mark.parametrize(
+    ("source", "tweet_id", "handle"),
+    [
+        ("[tweet https://twitter.com/jack/status/20]", "20", "jack"),
+        ('[tweet 20 align="center"]', "20", None),
+        ("[embed]https://x.com/jack/status/20[/embed]", "20", "jack"),
+    ],
+)
+def test_wordpress_shortcodes(source: str, tweet_id: str, handle: str | None) -> None:
+    tweet = only(f"Some text.\n\n{source}\n\nMore text.\n", "post.md")
+    assert (tweet.id, tweet.handle, tweet.text) == (tweet_id, handle, None)
+
+
+def test_wordpress_embed_of_another_site_is_not_a_tweet() -> None:
+    assert tweets_of("[embed]https://www.youtube.com/watch?v=1[/embed]\n", "post.md") == []
+
+
 @pytest.mark.parametrize(
     ("source", "tweet_id", "handle"),
     [

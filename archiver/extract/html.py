@@ -32,7 +32,14 @@ from archiver.model import Found
 # page mentions "twitter" (share buttons, meta tags), so look for embed signatures only. It
 # runs on bytes: bytes.lower() and substring search run at memory speed, while str.lower()
 # of a non-ASCII page alone costs more than parsing it.
-_ALWAYS = (b"amp-twitter", b"data-twitter", b"twitter-video", b"data-status-id")
+_ALWAYS = (
+    b"amp-twitter",
+    b"data-twitter",
+    b"twitter-video",
+    b"data-status-id",
+    b"wp-block-embed-twitter",
+    b"is-provider-twitter",
+)
 _AFTER_TWEET = re.compile(rb"[-_]*(?:__)?(?:body[-_]*)?text|-embed")
 # A credit line's "(@handle)" ("\xef\xbc\xa0" is a full-width at sign in UTF-8).
 _CREDIT = re.compile(rb"\(\s?(?:@|\xef\xbc\xa0|&#0*64;|&#x0*40;|&commat;)")
@@ -63,6 +70,8 @@ def might_embed(source: bytes | str) -> bool:
 # each element of a page in Python costs more than parsing it.
 _CANDIDATES = etree.XPath(
     "//blockquote | //amp-twitter | //iframe | //textarea"
+    " | //figure[contains(@class, 'wp-block-embed-twitter')"
+    " or contains(@class, 'is-provider-twitter')]"
     " | //*[@data-tweet-id or @data-tweetid or @data-twitter-id or @data-twitter-tweet-id"
     " or @data-tweet-status-id or @data-status-id]"
     " | //*[self::p or self::div or self::section][contains(translate(@class, 'TWE', 'twe'),"
@@ -152,6 +161,8 @@ def _extract_tree(root: etree._Element, index: _SourceIndex) -> Iterator[Found]:
             found = _id_container(el, index, "amp-twitter", el.get("data-tweetid"))
         elif tag == "iframe":
             found = _iframe(el, index)
+        elif tag == "figure":
+            found = _wordpress_figure(el, index)
         elif tag == "textarea":
             inner = el.text or ""
             if "twitter-tweet" in inner:
@@ -597,3 +608,18 @@ def _card_names(text_el: etree._Element) -> tuple[str | None, str | None]:
             break
         ancestor = ancestor.getparent()
     return author, handle
+
+
+def _wordpress_figure(figure: etree._Element, index: _SourceIndex) -> Found | None:
+    """A WordPress embed block as stored in the post, before oEmbed: only the status URL.
+
+    ``<figure class="wp-block-embed-twitter"><div class="wp-block-embed__wrapper">URL</div>``
+    (a rendered one holds a blockquote, which is read as such).
+    """
+    if any(_is_tweet_blockquote(bq) for bq in figure.iter("blockquote")):
+        return None
+    for text in (figure.text_content() or "").split():
+        parsed = parse_status_url(text)
+        if parsed:
+            return _stub(figure, index, "figure.wp-block-embed-twitter", parsed[1], parsed[0])
+    return None

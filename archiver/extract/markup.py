@@ -18,6 +18,9 @@ from archiver.model import Found
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _RST_CODE = re.compile(r"^(\s*)\.\.\s+(?:code-block|code|sourcecode|literalinclude)::", re.I)
 _HUGO = re.compile(r"\{\{[<%]\s*(tweet|twitter|x|x_simple)\s+([^{}]{0,400}?)\s*/?[>%]\}\}", re.I)
+# WordPress: Jetpack's [tweet URL-or-id] and the core [embed]URL[/embed].
+_WORDPRESS = re.compile(r"\[(tweet|twitter)\s+([^\[\]]{1,400}?)\s*/?\]", re.I)
+_WP_EMBED = re.compile(r"\[embed[^\[\]]{0,200}\]\s*(\S{1,400}?)\s*\[/embed\]", re.I)
 _LIQUID = re.compile(r"\{%-?\s*(tweet|twitter|x)\s+([^{}]{0,400}?)\s*-?%\}", re.I)
 _JSX = re.compile(
     r"<(?:Tweet|TweetEmbed|XEmbed|EmbeddedTweet|TwitterTweetEmbed)\b([^<>]{0,600}?)/?>"
@@ -64,7 +67,7 @@ def blank_code(text: str) -> str:
 def _shortcode(name: str, args: str, snippet: str, markup: str) -> Found | None:
     """A stub from shortcode arguments: ``user="X" id="N"``, ``N``, ``user N`` or a URL."""
     params = {k.lower(): v for k, v in _PARAM.findall(args)}
-    positional = [] if params else _BARE.findall(args)
+    positional = _BARE.findall(_PARAM.sub(" ", args))  # what is not key=value
     raw_id = next((params[k] for k in _ID_KEYS if k in params), None)
     handle = next((params[k] for k in _USER_KEYS if k in params), None)
     candidates = [raw_id] if raw_id else list(reversed(positional))
@@ -87,11 +90,20 @@ def extract_markup(text: str) -> list[Found]:
     """Every embed in a Markdown / MDX / reST / plain-text document, in document order."""
     visible = blank_code(text)
     positioned: list[tuple[int, Found]] = []
-    for pattern, label in ((_HUGO, "hugo shortcode"), (_LIQUID, "liquid tag")):
+    for pattern, label in (
+        (_HUGO, "hugo shortcode"),
+        (_LIQUID, "liquid tag"),
+        (_WORDPRESS, "wordpress shortcode"),
+    ):
         for match in pattern.finditer(visible):
             found = _shortcode(
                 match.group(1), match.group(2), match.group(0), f"{label} {match.group(1).lower()}"
             )
+            if found:
+                positioned.append((match.start(), found))
+    for match in _WP_EMBED.finditer(visible):
+        if parse_status_url(match.group(1)):
+            found = _shortcode("embed", match.group(1), match.group(0), "wordpress shortcode embed")
             if found:
                 positioned.append((match.start(), found))
     for match in _JSX.finditer(visible):
