@@ -13,9 +13,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-STATUS_URL = "https://twitter.com/{handle}/status/{id}"
-STATUS_URL_NO_HANDLE = "https://twitter.com/i/web/status/{id}"
-
 
 @dataclass(frozen=True)
 class Link:
@@ -217,11 +214,11 @@ def make_key(tweet_id: str | None, handle: str | None, date: str | None, text: s
     return "t-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
 
 
-def status_url(tweet_id: str, handle: str | None) -> str:
-    """The canonical status URL for an id (with the handle when known)."""
+def status_url(tweet_id: str, handle: str | None, host: str = "twitter.com") -> str:
+    """The canonical status URL for an id (``…/i/web/status/<id>`` when the handle is unknown)."""
     if handle:
-        return STATUS_URL.format(handle=handle, id=tweet_id)
-    return STATUS_URL_NO_HANDLE.format(id=tweet_id)
+        return f"https://{host}/{handle}/status/{tweet_id}"
+    return f"https://{host}/i/web/status/{tweet_id}"
 
 
 @dataclass(frozen=True)

@@ -546,9 +546,3 @@ def _source(row: sqlite3.Row) -> Source:
         url=row["url"],
         record=row["record"] or None,
     )
-
-
-def iter_records(archive: Archive) -> Iterator[dict]:
-    """Every tweet as its JSON record, newest first (for export)."""
-    for tweet in archive.tweets():
-        yield tweet.to_dict()

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from archiver import dates
 from archiver.entities import extract_entities
-from archiver.model import Link, Media, Tweet, make_key
+from archiver.model import Link, Media, Tweet, make_key, status_url
 
 HANDLE = re.compile(r"[A-Za-z0-9_]{1,15}")
 # Path segments of twitter.com that are not user names.
@@ -78,7 +78,7 @@ class Credit:
     before: str
 
 
-def parse_credit(line: str, *, require_date: bool = False) -> Credit | None:
+def parse_credit(line: str) -> Credit | None:
     """Parse a credit line; the handle is the last ``(@handle)`` group that ends the credit.
 
     ``date_text`` is what follows the handle (empty when missing); it must read as a date
@@ -94,8 +94,6 @@ def parse_credit(line: str, *, require_date: bool = False) -> Credit | None:
         rest = line[group.end() :].strip()
         if rest and dates.parse_shown_date(rest) is None:
             continue
-        if require_date and not rest:
-            return None
         head = line[: group.start()]
         credit = _split_dash(head)
         if credit is None:
@@ -267,9 +265,7 @@ def canonical_status_url(href: str | None, handle: str | None, tweet_id: str) ->
         netloc = urlsplit(safe_href(href) or "https://twitter.com").netloc.lower()
         if netloc.endswith("x.com") and not netloc.endswith("twitter.com"):
             host = "x.com"
-    if handle:
-        return f"https://{host}/{handle}/status/{tweet_id}"
-    return f"https://{host}/i/web/status/{tweet_id}"
+    return status_url(tweet_id, handle, host)
 
 
 def make_tweet(

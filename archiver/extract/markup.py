@@ -64,7 +64,7 @@ def blank_code(text: str) -> str:
     return "\n".join(out)
 
 
-def _shortcode(name: str, args: str, snippet: str, markup: str) -> Found | None:
+def _shortcode(args: str, snippet: str, markup: str) -> Found | None:
     """A stub from shortcode arguments: ``user="X" id="N"``, ``N``, ``user N`` or a URL."""
     params = {k.lower(): v for k, v in _PARAM.findall(args)}
     positional = _BARE.findall(_PARAM.sub(" ", args))  # what is not key=value
@@ -96,18 +96,16 @@ def extract_markup(text: str) -> list[Found]:
         (_WORDPRESS, "wordpress shortcode"),
     ):
         for match in pattern.finditer(visible):
-            found = _shortcode(
-                match.group(1), match.group(2), match.group(0), f"{label} {match.group(1).lower()}"
-            )
+            found = _shortcode(match.group(2), match.group(0), f"{label} {match.group(1).lower()}")
             if found:
                 positioned.append((match.start(), found))
     for match in _WP_EMBED.finditer(visible):
         if parse_status_url(match.group(1)):
-            found = _shortcode("embed", match.group(1), match.group(0), "wordpress shortcode embed")
+            found = _shortcode(match.group(1), match.group(0), "wordpress shortcode embed")
             if found:
                 positioned.append((match.start(), found))
     for match in _JSX.finditer(visible):
-        found = _shortcode("Tweet", match.group(1), match.group(0), "jsx component")
+        found = _shortcode(match.group(1), match.group(0), "jsx component")
         if found:
             positioned.append((match.start(), found))
     html_found = extract_html(visible) if "<" in visible else []
