@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -50,9 +51,9 @@ def write_batches(base: Path, tweets: int, batches: int) -> list[Path]:
     return folders
 
 
-def floor(folders: list[Path], db: Path) -> tuple[float, int]:
-    """Seconds and embeds for: parse, take text and link, JSON, SQLite + FTS5 insert."""
-    start = time.perf_counter()
+def floor(folders: list[Path], db: Path) -> tuple[float, float, int]:
+    """Wall and CPU seconds, and embeds, for: parse, text and link, JSON, SQLite + FTS5."""
+    start, cpu = time.perf_counter(), time.process_time()
     conn = sqlite3.connect(db)
     conn.execute("CREATE TABLE t (n INTEGER PRIMARY KEY, key TEXT UNIQUE, record TEXT)")
     conn.execute(
@@ -71,11 +72,11 @@ def floor(folders: list[Path], db: Path) -> tuple[float, int]:
                     conn.execute("INSERT INTO f (rowid, text) VALUES (?, ?)", (cur.lastrowid, text))
                     embeds += 1
     conn.close()
-    return time.perf_counter() - start, embeds
+    return time.perf_counter() - start, time.process_time() - cpu, embeds
 
 
-def extract(folder: Path, archive: Path, profile: Path | None) -> float:
-    """Seconds for ``archiver extract FOLDER --jobs 1`` in a child process."""
+def extract(folder: Path, archive: Path, profile: Path | None) -> tuple[float, float]:
+    """Wall and CPU seconds of ``archiver extract FOLDER --jobs 1`` in a child process."""
     code = (
         "import sys; from archiver.cli import main; sys.argv = ['archiver'] + sys.argv[1:]\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    sys.exit(exc.code)\n"
@@ -89,9 +90,12 @@ def extract(folder: Path, archive: Path, profile: Path | None) -> float:
     else:
         command += ["-c", code]
     command += ["extract", str(folder), "--archive", str(archive), "--jobs", "1"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -111,25 +115,31 @@ def main(argv: list[str] | None = None) -> None:
         started = time.perf_counter()
         folders = write_batches(base / "pages", args.tweets, args.batches)
         print(f"generated in {time.perf_counter() - started:.1f} s", flush=True)
-        seconds, embeds = floor(folders, base / "floor.sqlite")
-        floor_us = seconds / embeds * 1e6
-        print(f"floor: {embeds:,} embeds in {seconds:.1f} s = {floor_us:.0f} µs/embed", flush=True)
+        wall, cpu, embeds = floor(folders, base / "floor.sqlite")
+        floor_us, floor_cpu_us = wall / embeds * 1e6, cpu / embeds * 1e6
+        print(
+            f"floor: {embeds:,} embeds in {wall:.1f} s = {floor_us:.0f} µs/embed "
+            f"({floor_cpu_us:.0f} µs CPU)",
+            flush=True,
+        )
         per_batch = embeds / args.batches
-        costs = []
+        walls, cpus = [], []
         for i, folder in enumerate(folders):
             last = i == len(folders) - 1
-            seconds = extract(folder, base / "archive", args.profile if last else None)
-            us = seconds / per_batch * 1e6
-            costs.append(us)
+            wall, cpu = extract(folder, base / "archive", args.profile if last else None)
+            walls.append(wall / per_batch * 1e6)
+            cpus.append(cpu / per_batch * 1e6)
             print(
-                f"batch {i + 1:2d}: {seconds:6.1f} s = {us:5.0f} µs/embed = "
-                f"{us / floor_us:4.1f}x floor",
+                f"batch {i + 1:2d}: {wall:6.1f} s = {walls[-1]:5.0f} µs/embed = "
+                f"{walls[-1] / floor_us:4.1f}x floor; CPU {cpus[-1]:5.0f} µs/embed = "
+                f"{cpus[-1] / floor_cpu_us:4.1f}x",
                 flush=True,
             )
+        wall_mean, cpu_mean = sum(walls) / len(walls), sum(cpus) / len(cpus)
         print(
-            f"extract --jobs 1: {sum(costs) / len(costs):.0f} µs/embed on average = "
-            f"{sum(costs) / len(costs) / floor_us:.1f}x the floor; last batch / first = "
-            f"{costs[-1] / costs[0]:.2f}"
+            f"extract --jobs 1: {wall_mean:.0f} µs/embed = {wall_mean / floor_us:.1f}x the floor "
+            f"(CPU: {cpu_mean:.0f} µs = {cpu_mean / floor_cpu_us:.1f}x); last batch / first: "
+            f"{walls[-1] / walls[0]:.2f} wall, {cpus[-1] / cpus[0]:.2f} CPU"
         )
         if args.profile:
             import pstats
