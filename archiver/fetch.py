@@ -164,16 +164,17 @@ def _reason(exc: Exception) -> str:
     """A short reason for a connection-level failure of urllib3."""
     from urllib3 import exceptions as u3
 
+    # NewConnectionError derives from ConnectTimeoutError: the more precise test goes first.
     if isinstance(exc, u3.NameResolutionError):
         return "DNS lookup failed (no such host)"
+    if isinstance(exc, u3.NewConnectionError):
+        return "connection refused or unreachable"
     if isinstance(exc, u3.ConnectTimeoutError):
         return "timed out while connecting"
     if isinstance(exc, u3.ReadTimeoutError):
         return "timed out waiting for the server"
     if isinstance(exc, u3.SSLError):
         return f"TLS certificate or handshake refused: {exc}"
-    if isinstance(exc, u3.NewConnectionError):
-        return "connection refused or unreachable"
     return f"connection failed: {type(exc).__name__}: {exc}"
 
 
@@ -201,6 +202,7 @@ class Client:
         self._gates: dict[str, _Gate] = {}
         self._robots: dict[str, RobotFileParser | str | None] = {}
         self._lock = threading.Lock()
+        self.captured: dict[str, Capture] = {}  # every response of this run, by address
 
     def _gate(self, origin: str) -> _Gate:
         with self._lock:
@@ -272,6 +274,8 @@ class Client:
             text = str(exc)
             if text.startswith("HTTP 4"):
                 return None
+            if not text.startswith("HTTP "):
+                return text  # the host itself cannot be reached: its pages fail the same way
             return f"robots.txt could not be read ({text}), so the site is treated as closed"
         rules = RobotFileParser(origin + "/robots.txt")
         rules.parse(response.body.decode("utf-8", errors="replace").splitlines())
@@ -306,6 +310,10 @@ class Client:
             try:
                 body, note, inflated = self._read(raw, html)
             finally:
+                if not raw.isclosed():
+                    # A body left unread (not HTML, over the cap, too slow) is never drained:
+                    # the connection is closed instead of going back to the pool.
+                    raw.close()
                 raw.release_conn()
         status = raw.status
         response_headers = tuple(
@@ -330,6 +338,8 @@ class Client:
         capture = Capture(
             url, status, written.path, written.offset, written.record_id, written.date, location
         )
+        with self._lock:
+            self.captured[url] = capture
         return Response(url, status, raw.reason or "", inflated, capture)
 
     def _read(self, raw: Any, html: bool) -> tuple[bytes, tuple[str, str] | None, bytes]:
@@ -454,6 +464,10 @@ class WebRun:
                     yield item
 
     def _fetch_page(self, url: str) -> Page | Failed:
+        with self.client._lock:
+            earlier = _captured(url, self.client.captured)
+        if earlier:  # reached already in this run, through another address's redirect
+            return Page(url, earlier, fetched=False)
         try:
             return Page(url, self.client.get(url, html=True).capture, fetched=True)
         except ArchiverError as exc:

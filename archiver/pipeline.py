@@ -186,6 +186,7 @@ def iter_web_jobs(
     """
     from archiver.fetch import Failed, read_pages
 
+    seen: set[str] = set()
     for item in read_pages(archive_dir, web, options, on_total):
         if progress:
             progress(item.url)
@@ -193,6 +194,9 @@ def iter_web_jobs(
             skip(Skipped(item.url, item.reason))
             continue
         capture = item.capture
+        if capture.record_id in seen:
+            continue  # two addresses, one page (a redirect): read once
+        seen.add(capture.record_id)
         try:
             payload = read_payload_at(capture.path, capture.offset)
         except ArchiverError as exc:
