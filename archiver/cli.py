@@ -176,11 +176,12 @@ def extract(
     there are not fetched again. No X host is ever contacted. Inputs that cannot be read are
     reported and skipped; the exit status is 1 if any was.
 
-    Examples:
+    Example:
 
+    \b
         archiver extract seeds/ --archive archive
-
-        archiver extract https://example.com/2023/04/article --sitemap https://example.com/sitemap.xml
+        archiver extract https://example.com/2023/04/article
+        archiver extract --sitemap https://example.com/sitemap.xml --since 2024-01-01
     """
     urls = [p for p in paths if is_address(p)]
     paths = tuple(p for p in paths if not is_address(p))

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from archiver import __version__
@@ -410,7 +410,8 @@ class WebRun:
             listing = self._listing(sitemap)
             pages += listing.pages
             todo += listing.sitemaps
-        return list(dict.fromkeys(pages))
+        # A fragment is the reader's place in the page, never sent: one page, one address.
+        return list(dict.fromkeys(urldefrag(page).url for page in pages))
 
     def _listing(self, url: str) -> Any:
         from archiver.feeds import Listing

@@ -149,7 +149,9 @@ def extract_bytes(
     text, encoding = decode(data, charset)
     if "\x00" in text:
         text = text.replace("\x00", "")
-    fmt = sniff_format(text, path)
+    # A web archive's record was served as HTML (only those are read): the name of the WARC
+    # file says nothing about it, and a served fragment without <html> is still HTML.
+    fmt = "html" if record else sniff_format(text, path)
     try:
         if fmt == "html":
             # The pre-check reads the bytes when they are ASCII-compatible (fastest).
