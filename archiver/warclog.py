@@ -118,21 +118,19 @@ def _complete_end(path: Path, start: int) -> int:
     return end
 
 
-def read_captures(archive_dir: Path) -> dict[str, Capture]:
-    """The latest response record of every address in the archive's WARC files.
+def iter_captures(archive_dir: Path) -> Iterator[Capture]:
+    """Every response record of the archive's WARC files, oldest first.
 
-    Read-only (render uses it too); a damaged tail is simply where reading stops.
+    Read-only; a damaged tail (a crash mid-append) is simply where reading stops.
     """
-    found: dict[str, Capture] = {}
     for path in warc_files(archive_dir):
         with path.open("rb") as stream:
             for record, offset, _end in _records(stream, 0):
                 if record.rec_type != "response" or not record.http_headers:
                     continue
-                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
                 status = int(record.http_headers.get_statuscode() or 0)
-                found[uri] = Capture(
-                    uri=uri,
+                yield Capture(
+                    uri=record.rec_headers.get_header("WARC-Target-URI") or "",
                     status=status,
                     path=path,
                     offset=offset,
@@ -142,7 +140,11 @@ def read_captures(archive_dir: Path) -> dict[str, Capture]:
                     if status in _REDIRECTS
                     else None,
                 )
-    return found
+
+
+def read_captures(archive_dir: Path) -> dict[str, Capture]:
+    """The latest response record of every address in the archive's WARC files."""
+    return {capture.uri: capture for capture in iter_captures(archive_dir)}
 
 
 def _warcinfo(name: str) -> bytes:

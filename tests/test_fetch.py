@@ -562,3 +562,28 @@ def test_a_warc_record_gives_its_declared_charset(tmp_path: Path) -> None:
     assert run("extract", str(warc), "--archive", str(tmp_path / "archive")).exit_code == 0
     (record,) = exported(tmp_path / "archive")
     assert record["text"] == CP1252_TEXT
+
+
+def test_the_article_page_shows_the_address_the_fetch_time_and_the_capture(
+    site: Site, loopback_only: list[str], tmp_path: Path
+) -> None:
+    need_shared()
+    url = site.page("/2023/04/article", (CORPUS / HERTHA).read_bytes())
+    archive = tmp_path / "archive"
+    assert extract(archive, url).exit_code == 0
+    assert run("render", "--archive", str(archive)).exit_code == 0
+
+    (warc,) = (archive / "warc").glob("*.warc.gz")
+    with warc.open("rb") as stream:
+        (response,) = (r for r in ArchiveIterator(stream) if r.rec_type == "response" and
+                       r.rec_headers.get_header("WARC-Target-URI") == url)  # fmt: skip
+        record_id = response.rec_headers.get_header("WARC-Record-ID")
+        fetched_at = response.rec_headers.get_header("WARC-Date")
+    (page,) = (archive / "articles").glob("*.html")
+    html = page.read_text(encoding="utf-8")
+    assert f'<dt>Address</dt><dd><a href="{url}"' in html
+    assert f"<code><bdi>{warc}</bdi></code> (html)" in html
+    escaped = record_id.replace("<", "&lt;").replace(">", "&gt;")
+    assert f"<dt>WARC record</dt><dd><code>{escaped}</code></dd>" in html
+    assert "<dt>Fetched</dt><dd><time datetime=" in html
+    assert f'datetime="{fetched_at[:19]}' in html
