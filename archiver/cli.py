@@ -96,6 +96,8 @@ def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
 
 
 def _url_lists(files: tuple[str, ...], stdin_taken: bool) -> list[str]:
+    if not files:
+        return []
     from archiver.feeds import read_url_list
 
     urls: list[str] = []
