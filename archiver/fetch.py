@@ -254,10 +254,12 @@ class Client:
             rules = self._read_robots(origin)
             with self._lock:
                 self._robots[origin] = rules
-            if isinstance(rules, RobotFileParser):
-                delay = rules.crawl_delay(USER_AGENT)
-                if delay:
-                    gate.delay = max(gate.delay, min(float(delay), MAX_CRAWL_DELAY))
+            asked = rules.crawl_delay(USER_AGENT) if isinstance(rules, RobotFileParser) else None
+            longer = min(float(asked or 0), MAX_CRAWL_DELAY)
+            if longer > gate.delay:
+                with gate.lock:  # the wait after robots.txt itself is the longer one too
+                    gate.next_at += longer - gate.delay
+                    gate.delay = longer
         if isinstance(rules, str):
             raise FetchError(rules)
         if rules is not None and not rules.can_fetch(USER_AGENT, url):

@@ -10,7 +10,9 @@ connection to any other address) is recorded and refused.
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,11 +34,16 @@ class Site:
     """Routes by path (query included) and the log of requests (path, headers)."""
 
     port: int = 0
+    scheme: str = "http"
     routes: dict[str, Answer] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    started: list[float] = field(default_factory=list)  # when each request came in
+    busy: int = 0  # requests being answered now
+    most_busy: int = 0  # the most at once
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, path: str) -> str:
-        return f"http://{LOOPBACK}:{self.port}{path}"
+        return f"{self.scheme}://{LOOPBACK}:{self.port}{path}"
 
     def page(self, path: str, body: bytes, ctype: str = "text/html; charset=utf-8") -> str:
         self.routes[path] = (200, [("Content-Type", ctype)], body)
@@ -55,7 +62,18 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            site.requests.append((self.path, dict(self.headers.items())))
+            with site.lock:
+                site.requests.append((self.path, dict(self.headers.items())))
+                site.started.append(time.monotonic())
+                site.busy += 1
+                site.most_busy = max(site.most_busy, site.busy)
+            try:
+                self._answer()
+            finally:
+                with site.lock:
+                    site.busy -= 1
+
+        def _answer(self) -> None:
             answer = site.routes.get(self.path)
             if answer is None:
                 answer = (404, [("Content-Type", "text/plain")], b"not here")
@@ -81,15 +99,22 @@ class _Server(ThreadingHTTPServer):
         pass  # a client hanging up early (archiver refusing a body) is not a test failure
 
 
+def serve(context: ssl.SSLContext | None = None) -> tuple[Site, ThreadingHTTPServer]:
+    """A site on a free port of 127.0.0.1 (HTTPS with ``context``), answering in a thread."""
+    state = Site(scheme="https" if context else "http")
+    server = _Server((LOOPBACK, 0), _handler(state))
+    server.daemon_threads = True
+    if context:
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    state.port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return state, server
+
+
 @pytest.fixture(name="site")
 def site_fixture() -> Iterator[Site]:
     """A fresh site on a free port of 127.0.0.1, shut down after the test."""
-    state = Site()
-    server = _Server((LOOPBACK, 0), _handler(state))
-    server.daemon_threads = True
-    state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    state, server = serve()
     yield state
     server.shutdown()
     server.server_close()

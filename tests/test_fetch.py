@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import json
+import shutil
+import ssl
+import subprocess
 import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -23,7 +27,7 @@ from archiver.pipeline import extract_paths
 from archiver.store import Archive
 
 from .conftest import SHARED, need_shared
-from .localweb import Site, loopback_only_fixture, site_fixture  # noqa: F401 - fixtures
+from .localweb import Site, loopback_only_fixture, serve, site_fixture  # noqa: F401 - fixtures
 from .test_cli import run
 
 CORPUS = SHARED / "corpus"
@@ -587,3 +591,84 @@ def test_the_article_page_shows_the_address_the_fetch_time_and_the_capture(
     assert f"<dt>WARC record</dt><dd><code>{escaped}</code></dd>" in html
     assert "<dt>Fetched</dt><dd><time datetime=" in html
     assert f'datetime="{fetched_at[:19]}' in html
+
+
+def test_one_request_at_a_time_per_host_with_the_delay_hosts_in_parallel(
+    site: Site, loopback_only: list[str], tmp_path: Path
+) -> None:
+    other, server = serve()
+    try:
+        site.routes["/robots.txt"] = (
+            200,
+            [("Content-Type", "text/plain")],
+            b"User-agent: *\nCrawl-delay: 1\n",
+        )
+        for host in (site, other):
+            host.routes["/slow"] = _slow(0.2)
+        urls = [host.page(f"/{i}", b"<html><body>x</body></html>") for i in range(3) for host in
+                (site, other)] + [site.url("/slow"), other.url("/slow")]  # fmt: skip
+        started = time.monotonic()
+        result = run("extract", *urls, "--delay", "0.5", "--jobs", "2",
+                     "--archive", str(tmp_path / "archive"))  # fmt: skip
+        took = time.monotonic() - started
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 0, result.output
+    assert site.most_busy == other.most_busy == 1  # never two requests at once to a host
+    for host, gap in ((site, 1), (other, 0.5)):  # robots.txt's Crawl-delay outranks --delay
+        waits = [b - a for a, b in itertools.pairwise(host.started)]
+        assert len(waits) == 4 and min(waits) >= gap - 0.02, (host.port, waits)
+    # The two hosts went side by side: less than the sum of their waits.
+    assert took < (4 * 1 + 4 * 0.5) - 0.5
+
+
+@pytest.mark.skipif(not shutil.which("openssl"), reason="openssl is not installed")
+def test_tls_certificates_are_verified(loopback_only: list[str], tmp_path: Path) -> None:
+    """A self-signed certificate (what a man in the middle shows) is refused."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    secure, server = serve(context)
+    try:
+        url = secure.page("/a", b"<html><body>secret</body></html>")
+        result = extract(tmp_path / "archive", url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 1
+    assert f"skipped {url}: TLS certificate or handshake refused: " in result.output
+    assert "CERTIFICATE_VERIFY_FAILED" in result.output
+    assert secure.paths() == []  # no request got through
+
+
+def test_a_chunked_response_is_kept_readable(
+    site: Site, loopback_only: list[str], tmp_path: Path
+) -> None:
+    """The body is kept de-chunked, so the Transfer-Encoding header is renamed in the record."""
+    page = CP1252_PAGE.encode("utf-8")
+
+    def chunked(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        for start in range(0, len(page), 100):
+            part = page[start : start + 100]
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+        handler.wfile.write(b"0\r\n\r\n")
+
+    site.routes["/chunked"] = chunked
+    url = site.url("/chunked")
+    assert extract(tmp_path / "archive", url).exit_code == 0
+    (record,) = exported(tmp_path / "archive")
+    assert record["text"] == CP1252_TEXT
+    (warc,) = (tmp_path / "archive" / "warc").glob("*.warc.gz")
+    again = run("extract", str(warc), "--archive", str(tmp_path / "again"))
+    assert again.exit_code == 0 and exported(tmp_path / "again") == [record]
