@@ -226,7 +226,10 @@ def extract(
                 ) as bar:
 
                     def more(count: int) -> None:
+                        # The web pages are counted once their listings are read, maybe after
+                        # the local files are done (click then thinks the bar finished).
                         bar.length = (bar.length or 0) + count
+                        bar.finished = bar.pos >= bar.length
 
                     summary = run(progress=lambda _name: bar.update(1), on_total=more)
             else:
