@@ -31,7 +31,7 @@ from urllib.robotparser import RobotFileParser
 
 from archiver import __version__
 from archiver.errors import ArchiverError, FetchError
-from archiver.feeds import parse_listing
+from archiver.feeds import Listing, parse_listing
 from archiver.warclog import Capture, Exchange, WarcLog, read_captures
 
 HOMEPAGE = "https://github.com/archiver-project/archiver"
@@ -160,6 +160,12 @@ class _Inflater:
             )
 
 
+def origin_of(url: str) -> str:
+    """``scheme://host:port`` of an address: what politeness and robots.txt apply to."""
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}"
+
+
 def _reason(exc: Exception) -> str:
     """A short reason for a connection-level failure of urllib3."""
     from urllib3 import exceptions as u3
@@ -204,6 +210,11 @@ class Client:
         self._lock = threading.Lock()
         self.captured: dict[str, Capture] = {}  # every response of this run, by address
 
+    def reached(self, url: str) -> Capture | None:
+        """The capture ``url`` already led to in this run (through a redirect), if any."""
+        with self._lock:
+            return _captured(url, self.captured)
+
     def _gate(self, origin: str) -> _Gate:
         with self._lock:
             return self._gates.setdefault(origin, _Gate(self.options.delay))
@@ -241,12 +252,8 @@ class Client:
             return response
         raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
-    def _origin(self, url: str) -> str:
-        parts = urlsplit(url)
-        return f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}"
-
     def _obey_robots(self, url: str) -> None:
-        origin = self._origin(url)
+        origin = origin_of(url)
         gate = self._gate(origin)
         with self._lock:
             rules = self._robots.get(origin, False)
@@ -295,7 +302,7 @@ class Client:
             "Accept-Encoding": "gzip, deflate",
         }
         request_headers = (("Host", parts.netloc), *headers.items())
-        with self._turn(self._origin(url)):
+        with self._turn(origin_of(url)):
             try:
                 raw = self.pool.request(
                     "GET",
@@ -415,9 +422,7 @@ class WebRun:
         # A fragment is the reader's place in the page, never sent: one page, one address.
         return list(dict.fromkeys(urldefrag(page).url for page in pages))
 
-    def _listing(self, url: str) -> Any:
-        from archiver.feeds import Listing
-
+    def _listing(self, url: str) -> Listing:
         try:
             response = self.client.get(url, html=False)
             return parse_listing(response.body, response.url, self.options.since)
@@ -442,7 +447,7 @@ class WebRun:
             if earlier:
                 yield Page(url, earlier, fetched=False)
                 continue
-            by_origin.setdefault(self.client._origin(url), []).append(url)
+            by_origin.setdefault(origin_of(url), []).append(url)
         if not by_origin:
             return
         results: queue.Queue[Page | Failed | None] = queue.Queue()
@@ -467,8 +472,7 @@ class WebRun:
                     yield item
 
     def _fetch_page(self, url: str) -> Page | Failed:
-        with self.client._lock:
-            earlier = _captured(url, self.client.captured)
+        earlier = self.client.reached(url)
         if earlier:  # reached already in this run, through another address's redirect
             return Page(url, earlier, fetched=False)
         try:
