@@ -154,10 +154,11 @@ class _Inflater:
 
     def _check(self) -> None:
         if len(self.out) > self.limit:
-            raise FetchError(
-                f"body over the {self.limit // (1024 * 1024) or self.limit} "
-                f"{'MiB' if self.limit >= 1024 * 1024 else 'bytes'} cap once decoded"
-            )
+            raise FetchError(f"body over the {_size(self.limit)} cap once decoded")
+
+
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
 
 
 def origin_of(url: str) -> str:
@@ -369,7 +370,7 @@ class Client:
                 body += chunk
                 inflater.feed(chunk)
                 if len(body) > limit:
-                    raise FetchError(f"body over the {limit // (1024 * 1024)} MiB cap")
+                    raise FetchError(f"body over the {_size(limit)} cap")
                 if time.monotonic() > deadline:
                     raise FetchError(f"body not received within {self.options.deadline:g} s")
         except FetchError as exc:
