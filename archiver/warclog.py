@@ -98,13 +98,13 @@ def _records(stream: Any, start: int) -> Iterator[tuple[Any, int, int]]:
     records = ArchiveIterator(stream)
     try:
         for record in records:
-            offset = start + records.get_record_offset()
+            offset = records.get_record_offset()  # absolute: warcio counts from the stream's tell()
             # Read the record to its declared end (warcio would take a short one for the end).
             while record.raw_stream.read(_BLOCK):
                 pass
             if getattr(record.raw_stream, "limit", 0):
                 return
-            yield record, offset, start + records.get_record_offset() + records.get_record_length()
+            yield record, offset, offset + records.get_record_length()
     except (ArchiveLoadFailed, EOFError, OSError, ValueError):
         return
 

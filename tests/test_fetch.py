@@ -11,6 +11,7 @@ import gzip
 import io
 import itertools
 import json
+import multiprocessing
 import shutil
 import ssl
 import subprocess
@@ -25,6 +26,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archiver.fetch import X_MESSAGE, FetchOptions, WebInputs
 from archiver.pipeline import extract_paths
 from archiver.store import Archive
+from archiver.warclog import Exchange, WarcLog
 
 from .conftest import SHARED, need_shared
 from .localweb import Site, loopback_only_fixture, serve, site_fixture  # noqa: F401 - fixtures
@@ -672,3 +674,40 @@ def test_a_chunked_response_is_kept_readable(
     (warc,) = (tmp_path / "archive" / "warc").glob("*.warc.gz")
     again = run("extract", str(warc), "--archive", str(tmp_path / "again"))
     assert again.exit_code == 0 and exported(tmp_path / "again") == [record]
+
+
+def _append_many(archive: str, tag: str, count: int) -> None:
+    log = WarcLog(Path(archive))
+    for i in range(count):
+        body = f"<html><body>{tag} {i}</body></html>".encode() * 50
+        log.append(
+            Exchange(
+                uri=f"http://example.org/{tag}/{i}",
+                request_line=f"GET /{tag}/{i} HTTP/1.1",
+                request_headers=(("Host", "example.org"),),
+                status_line="200 OK",
+                response_headers=(("Content-Type", "text/html; charset=utf-8"),),
+                body=body,
+            )
+        )
+
+
+def test_two_processes_append_to_one_warc_without_tearing_it(tmp_path: Path) -> None:
+    """Concurrent runs queue on the file's lock: every record whole, none lost (no network)."""
+    archive = tmp_path / "archive"
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_append_many, args=(str(archive), tag, 60)) for tag in "ab"]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+        assert worker.exitcode == 0
+    records = warc_records(archive)
+    assert records[0] == ("warcinfo", None, None)
+    assert len(records) == 1 + 2 * 2 * 60
+    for tag in "ab":
+        mine = [uri for kind, uri, _s in records if kind == "response" and f"/{tag}/" in uri]
+        assert mine == [f"http://example.org/{tag}/{i}" for i in range(60)]
+    (warc,) = (archive / "warc").glob("*.warc.gz")
+    reread = run("extract", str(warc), "--archive", str(tmp_path / "again"))
+    assert reread.output.startswith("Read 1 file (120 documents), skipped 0; ")
