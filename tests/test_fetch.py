@@ -711,3 +711,14 @@ def test_two_processes_append_to_one_warc_without_tearing_it(tmp_path: Path) -> 
     (warc,) = (archive / "warc").glob("*.warc.gz")
     reread = run("extract", str(warc), "--archive", str(tmp_path / "again"))
     assert reread.output.startswith("Read 1 file (120 documents), skipped 0; ")
+
+
+def test_bad_options_are_usage_errors(tmp_path: Path) -> None:
+    archive = str(tmp_path / "archive")
+    both = run("extract", "-", "--urls", "-", "--archive", archive, input="x")
+    assert both.exit_code == 2 and "standard input (-) can be read only once" in both.output
+    since = run("extract", "--sitemap", "http://a/s.xml", "--since", "May", "--archive", archive)
+    assert since.exit_code == 2 and "'May' is not a date (YYYY-MM-DD)" in since.output
+    missing = run("extract", "--urls", str(tmp_path / "none.txt"), "--archive", archive)
+    assert missing.exit_code == 2 and "none.txt" in missing.output
+    assert not (tmp_path / "archive" / "warc").exists()
