@@ -437,7 +437,7 @@ class WebRun:
         Hosts are fetched in parallel (``jobs`` threads), each host's addresses one after
         another; results arrive in completion order.
         """
-        captures = {} if self.options.refetch else read_captures(self.archive_dir)
+        captures = {} if self.options.refetch else read_captures(self.archive_dir, save=True)
         by_origin: dict[str, list[str]] = {}
         for url in addresses:
             why = refusal(url)

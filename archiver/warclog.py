@@ -11,15 +11,18 @@ of the last complete record it knows (its own last append, or a scan); when they
 reads the new tail and cuts off what is not a complete record, under the same lock, so a file
 always reads to its end and the next record never lands after garbage.
 
-The files are also the memory of what was fetched: ``Captures`` is read from them, so there
-is no second table to drift from the evidence.
+The files are also the memory of what was fetched: ``Capture``s are read from them, so no
+second table can drift from the evidence. What was read is cached beside each file (the files
+only grow, so a later run reads only what was appended since).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import io
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -30,10 +33,12 @@ from typing import Any
 
 from archiver import __version__
 from archiver.errors import ArchiveError
-from archiver.paths import safe_join
+from archiver.paths import safe_join, write_atomic
 
 WARC_FOLDER = "warc"
 _BLOCK = 64 * 1024
+_HEAD = 4096  # bytes of a WARC file whose digest tells the cached file from a replaced one
+_CACHE_VERSION = 1
 _REDIRECTS = (301, 302, 303, 307, 308)
 
 
@@ -109,42 +114,90 @@ def _records(stream: Any, start: int) -> Iterator[tuple[Any, int, int]]:
         return
 
 
-def _complete_end(path: Path, start: int) -> int:
-    """The end of the last complete record at or after ``start`` (``start`` if none)."""
+def _scan(path: Path, start: int) -> tuple[list[Capture], int]:
+    """The response records from ``start`` on, and the end of the last complete record."""
+    found: list[Capture] = []
     end = start
     with path.open("rb") as stream:
-        for _record, _offset, record_end in _records(stream, start):
-            end = record_end
-    return end
-
-
-def iter_captures(archive_dir: Path) -> Iterator[Capture]:
-    """Every response record of the archive's WARC files, oldest first.
-
-    Read-only; a damaged tail (a crash mid-append) is simply where reading stops.
-    """
-    for path in warc_files(archive_dir):
-        with path.open("rb") as stream:
-            for record, offset, _end in _records(stream, 0):
-                if record.rec_type != "response" or not record.http_headers:
-                    continue
-                status = int(record.http_headers.get_statuscode() or 0)
-                yield Capture(
+        for record, offset, end in _records(stream, start):  # noqa: B007 - the last end is kept
+            if record.rec_type != "response" or not record.http_headers:
+                continue
+            status = int(record.http_headers.get_statuscode() or 0)
+            location = record.http_headers.get_header("Location")
+            found.append(
+                Capture(
                     uri=record.rec_headers.get_header("WARC-Target-URI") or "",
                     status=status,
                     path=path,
                     offset=offset,
                     record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
                     date=record.rec_headers.get_header("WARC-Date") or "",
-                    location=record.http_headers.get_header("Location")
-                    if status in _REDIRECTS
-                    else None,
+                    location=location if status in _REDIRECTS else None,
                 )
+            )
+    return found, end
 
 
-def read_captures(archive_dir: Path) -> dict[str, Capture]:
+def _head(path: Path, length: int) -> str:
+    """The digest of a file's first ``length`` bytes (what tells it from a replaced file)."""
+    with path.open("rb") as stream:
+        return hashlib.sha256(stream.read(length)).hexdigest()
+
+
+def _file_captures(path: Path, save: bool) -> list[Capture]:
+    """A WARC file's response records, read once: later only what was appended is read.
+
+    The files only grow (a crash repair cuts only an incomplete tail), so what was read up to
+    a record boundary stays true; a hidden JSON file beside the WARC keeps it, with the
+    digest of the file's start so a replaced file is read again. It is a cache: deleting it
+    costs one full read.
+    """
+    size = path.stat().st_size
+    known, done = _cached(path, size)
+    if done == size:
+        return known
+    more, end = _scan(path, done)
+    known += more
+    if save and end != done:
+        rows = [[c.uri, c.status, c.offset, c.record_id, c.date, c.location] for c in known]
+        head = _head(path, min(_HEAD, end))
+        payload = {"version": _CACHE_VERSION, "head": head, "end": end, "captures": rows}
+        write_atomic(path.parent, _cache_name(path), json.dumps(payload, separators=(",", ":")))
+    return known
+
+
+def _cache_name(path: Path) -> str:
+    return f".{path.name}.captures.json"
+
+
+def _cached(path: Path, size: int) -> tuple[list[Capture], int]:
+    """What the cache knows of ``path``: its captures and the end of what was read."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, IndexError):
+        saved = json.loads(safe_join(path.parent, _cache_name(path)).read_text(encoding="utf-8"))
+        end = saved["end"]
+        if (
+            saved["version"] == _CACHE_VERSION
+            and end <= size
+            and saved["head"] == _head(path, min(_HEAD, end))
+        ):
+            rows = saved["captures"]
+            return [Capture(r[0], r[1], path, r[2], r[3], r[4], r[5]) for r in rows], saved["end"]
+    return [], 0
+
+
+def iter_captures(archive_dir: Path, *, save: bool = False) -> Iterator[Capture]:
+    """Every response record of the archive's WARC files, oldest first.
+
+    A damaged tail (a crash mid-append) is where reading stops. ``save`` keeps what was read
+    for the next run (fetch runs do; render only reads).
+    """
+    for path in warc_files(archive_dir):
+        yield from _file_captures(path, save)
+
+
+def read_captures(archive_dir: Path, *, save: bool = False) -> dict[str, Capture]:
     """The latest response record of every address in the archive's WARC files."""
-    return {capture.uri: capture for capture in iter_captures(archive_dir)}
+    return {capture.uri: capture for capture in iter_captures(archive_dir, save=save)}
 
 
 def _warcinfo(name: str) -> bytes:
@@ -251,10 +304,12 @@ class WarcLog:
         """The file's size once any partial record left by a crash is cut off (lock held)."""
         size = os.fstat(fd).st_size
         known = self._ends.get(path)
+        if known is None and size:  # a run's first append: start from what was read before
+            known = _cached(path, size)[1] or None
         if known == size:
             return size
         start = known if known is not None and known < size else 0
-        end = _complete_end(path, start) if size else 0
+        end = _scan(path, start)[1] if size else 0
         if end != size:
             os.ftruncate(fd, end)
             os.fsync(fd)

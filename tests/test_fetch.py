@@ -26,7 +26,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archiver.fetch import X_MESSAGE, FetchOptions, WebInputs
 from archiver.pipeline import extract_paths
 from archiver.store import Archive
-from archiver.warclog import Exchange, WarcLog
+from archiver.warclog import Exchange, WarcLog, read_captures
 
 from .conftest import SHARED, need_shared
 from .localweb import Site, loopback_only_fixture, serve, site_fixture  # noqa: F401 - fixtures
@@ -722,3 +722,41 @@ def test_bad_options_are_usage_errors(tmp_path: Path) -> None:
     missing = run("extract", "--urls", str(tmp_path / "none.txt"), "--archive", archive)
     assert missing.exit_code == 2 and "none.txt" in missing.output
     assert not (tmp_path / "archive" / "warc").exists()
+
+
+def test_captures_are_read_once_then_only_what_was_appended(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archiver import warclog
+
+    archive = tmp_path / "archive"
+    _append_many(str(archive), "a", 5)
+    starts: list[int] = []
+    real_scan = warclog._scan
+
+    def scan(path: Path, start: int) -> Any:
+        starts.append(start)
+        return real_scan(path, start)
+
+    monkeypatch.setattr(warclog, "_scan", scan)
+    first = read_captures(archive, save=True)
+    (warc,) = (archive / "warc").glob("*.warc.gz")
+    end = warc.stat().st_size
+    assert read_captures(archive, save=True) == first and starts == [0]  # the cache answered
+    _append_many(str(archive), "b", 2)
+    both = read_captures(archive, save=True)
+    assert starts[0] == 0 and set(starts[1:]) == {end} and len(both) == 7  # never all again
+    assert [c.offset for c in both.values()] == [c.offset for c in real_read(archive).values()]
+    # A different file in its place is read again from the start.
+    _append_many(str(tmp_path / "other"), "z", 9)
+    (other,) = (tmp_path / "other" / "warc").glob("*.warc.gz")
+    assert other.stat().st_size > warc.stat().st_size
+    warc.write_bytes(other.read_bytes())
+    assert "http://example.org/z/8" in read_captures(archive) and starts[-1] == 0
+
+
+def real_read(archive: Path) -> dict[str, Any]:
+    """The captures read from the files alone, without the cache."""
+    for cache in (archive / "warc").glob(".*.captures.json"):
+        cache.unlink()
+    return read_captures(archive)
