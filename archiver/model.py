@@ -193,6 +193,10 @@ class Document:
         return cls(source=source, found=found)
 
 
+#: A record's ``lang``: a BCP 47-ish language tag ("en", "zh-cn", "und"); extraction keeps
+#: nothing else, the archive stores nothing else (``archiver.validate``), and the HTML
+#: renderer's ``lang`` attribute follows the same rule.
+LANG_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 _URLISH = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S*", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from archiver import dates
 from archiver.entities import Entities, extract_entities
-from archiver.model import Link, Media, Tweet, make_key, status_url
+from archiver.model import LANG_TAG, Link, Media, Tweet, make_key, status_url
 
 HANDLE = re.compile(r"[A-Za-z0-9_]{1,15}")
 # Path segments of twitter.com that are not user names.
@@ -336,7 +336,9 @@ def make_tweet(
         handle=handle,
         date=date_iso,
         created_at=dates.iso_z(created) if created else None,
-        lang=(lang or "").strip() or None,
+        # A value that is not a language tag (a copy escaped in a string literal reads \"en\")
+        # names no language.
+        lang=lang.strip() if lang and LANG_TAG.fullmatch(lang.strip()) else None,
         text=text,
         mentions=mentions,
         hashtags=hashtags,
