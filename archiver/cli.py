@@ -573,21 +573,33 @@ def import_(files: tuple[Path, ...], archive_dir: Path) -> None:
     """Merge exported records or extraction shards (JSON Lines) into the archive.
 
     Records from `archiver export` (a colleague's archive) and documents from a distributed
-    run (`archiver.distributed`) merge by the same rules as `extract`.
+    run (`archiver.distributed`) merge by the same rules as `extract`. Every record is
+    checked first, as extracted ones are; a line that is not JSON or a record that fails is
+    reported (skipped FILE:LINE: reason) and skipped, the rest is imported, and the exit
+    status is 1 if anything was skipped.
 
     Example:
 
         archiver import colleague.jsonl shards/*.jsonl
     """
+    skipped: list[Skipped] = []
+
+    def on_skip(item: Skipped) -> None:
+        skipped.append(item)
+        click.echo(f"skipped {item.path}: {item.reason}", err=True)
+
     try:
         with _open(archive_dir, create=True) as archive:
-            result = import_files(list(files), archive)
+            result = import_files(list(files), archive, on_skip)
     except ArchiverError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(
+    line = (
         f"Imported {result.new + result.updated + result.unchanged} records: "
-        f"{result.new} new, {result.updated} updated, {result.unchanged} unchanged."
+        f"{result.new} new, {result.updated} updated, {result.unchanged} unchanged"
     )
+    click.echo(f"{line}; skipped {len(skipped)}." if skipped else f"{line}.")
+    if skipped:
+        sys.exit(1)
 
 
 def main() -> None:

@@ -23,3 +23,7 @@ class NotFoundError(ArchiverError):
 
 class FetchError(InputError):
     """A web address could not be read (refused, unreachable, an HTTP error, too big)."""
+
+
+class RecordError(ArchiverError):
+    """A record or document (extracted or imported) fails the checks every record must pass."""

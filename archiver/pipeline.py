@@ -8,6 +8,7 @@ are and ``--jobs N`` gives exactly what ``--jobs 1`` gives.
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import json
 import sys
@@ -18,19 +19,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from archiver.errors import ArchiverError, InputError
+from archiver.errors import ArchiverError, InputError, RecordError
 from archiver.extract import extract_bytes, iter_inputs, read_file
 from archiver.extract.warc import is_warc, iter_html_records, read_payload_at
 from archiver.model import Document, Tweet
 from archiver.store import Archive, SaveResult
+from archiver.validate import validate_document, validate_record
 
 if TYPE_CHECKING:  # the web client is imported only by runs that read the web
     from archiver.fetch import FetchOptions, WebInputs
 
 BATCH_DOCS = 64
+BATCH_RECORDS = 500  # imported records per transaction
 BATCH_SECONDS = 1.0
 WINDOW_PER_JOB = 32
 CHUNK = 8
+_SNIFF = 8192  # bytes read to tell a binary file, and an array from JSON Lines
+_BOM_AND_SPACE = b"\xef\xbb\xbf \t\r\n"
 
 
 @dataclass(frozen=True)
@@ -316,46 +321,151 @@ def extract_paths(
                 summary.files += 1
                 last_path = result.source.path
             summary.documents += 1
-        summary.embeds += len(result.found)
-        batch.append(result)
+        document = screened(result.to_dict(), job.address or job.display, skip)
+        if document is None:
+            continue
+        summary.embeds += len(document.found)
+        batch.append(document)
         if len(batch) >= BATCH_DOCS or time.monotonic() - last_flush > BATCH_SECONDS:
             flush()
     flush()
     return summary
 
 
-def read_jsonl(path: Path) -> Iterator[dict]:
-    """The objects of a JSON Lines file (a JSON array is read too)."""
+@dataclass(frozen=True)
+class Entry:
+    """One value of an import file, or why its line could not be read as one.
+
+    ``place`` names it as reports do: ``FILE:LINE`` in JSON Lines, ``FILE[INDEX]`` in an array.
+    """
+
+    place: str
+    value: object = None
+    problem: str | None = None
+
+
+def _not_json(exc: ValueError | RecursionError) -> str:
+    """Why a line is not JSON, placed within the line (the line itself is the entry's place)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not JSON ({exc.msg} at column {exc.colno})"
+    if isinstance(exc, RecursionError):
+        return "not JSON (nested too deeply)"
+    return f"not JSON ({exc})"  # e.g. an integer of more than 4,300 digits
+
+
+def read_jsonl(path: Path) -> Iterator[Entry]:
+    """The values of a JSON Lines file, line by line (a JSON array file is read too).
+
+    Streams: one line in memory at a time. A line that is not UTF-8 or not JSON is an entry
+    with its ``problem``, and the lines after it are read. What makes the whole file
+    unreadable (it cannot be opened, it is binary, an array that is not JSON) raises
+    InputError; entries already yielded stand.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
+        with path.open("rb") as stream:
+            head = stream.peek(_SNIFF)[:_SNIFF]
+            if b"\x00" in head:
+                raise InputError("not UTF-8 text (it holds NUL bytes)")
+            try:
+                codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+            if head.lstrip(_BOM_AND_SPACE)[:1] == b"[":
+                yield from _array(path, stream.read())
+                return
+            for number, raw in enumerate(stream, 1):
+                place = f"{path}:{number}"
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError as exc:
+                    yield Entry(place, problem=f"not UTF-8 ({exc.reason} at byte {exc.start})")
+                    continue
+                if not line.strip():
+                    continue
+                try:
+                    yield Entry(place, json.loads(line))
+                except (ValueError, RecursionError) as exc:
+                    yield Entry(place, problem=_not_json(exc))
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}") from None
+
+
+def _array(path: Path, data: bytes) -> Iterator[Entry]:
+    """The elements of a JSON array file (``archiver export --format json``), by index."""
     try:
-        if text.lstrip().startswith("["):
-            yield from json.loads(text)
-            return
-        for line in text.splitlines():
-            if line.strip():
-                yield json.loads(line)
+        values = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not JSON Lines ({exc})") from None
+        raise InputError(f"not JSON ({exc})") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(_not_json(exc)) from None
+    if not isinstance(values, list):
+        raise InputError("not JSON Lines nor a JSON array")
+    for index, value in enumerate(values):
+        yield Entry(f"{path}[{index}]", value)
 
 
-def import_files(paths: list[Path], archive: Archive) -> SaveResult:
-    """Merge records (``archiver export``) and documents (distributed shards) into the archive."""
-    new = updated = unchanged = 0
-    for path in paths:
-        documents: list[Document] = []
-        tweets: list[Tweet] = []
-        try:
-            for obj in read_jsonl(path):
-                if "found" in obj and "source" in obj:
-                    documents.append(Document.from_dict(obj))
-                else:
-                    tweets.append(Tweet.from_dict(obj))
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise InputError(f"{path}: not an archiver record ({exc!r})") from None
+def screened(data: object, place: str, skip: Callable[[Skipped], None]) -> Document | None:
+    """A document (``Document.to_dict()`` form) as the archive may take it, else None.
+
+    The one gate of extraction results and imported shards: ``validate_document``. A record
+    that fails is dropped and reported (``PLACE: record N: reason``); a document whose source
+    or shape fails is dropped whole.
+    """
+
+    def reject(position: int, exc: RecordError) -> None:
+        skip(Skipped(place, f"record {position}: {exc}"))
+
+    try:
+        return validate_document(data, reject)
+    except RecordError as exc:
+        skip(Skipped(place, str(exc)))
+        return None
+
+
+def import_files(
+    paths: list[Path], archive: Archive, on_skip: Callable[[Skipped], None] | None = None
+) -> SaveResult:
+    """Merge records (``archiver export``) and documents (distributed shards) into the archive.
+
+    Every value passes ``validate_record`` / ``validate_document`` first; what fails, and
+    what cannot be read, goes to ``on_skip`` (``FILE:LINE``, ``FILE[INDEX]`` or ``FILE``) and
+    the rest is imported, in batches, so memory does not grow with the file.
+    """
+    totals = {"new": 0, "updated": 0, "unchanged": 0}
+    documents: list[Document] = []
+    tweets: list[Tweet] = []
+
+    def skip(item: Skipped) -> None:
+        if on_skip:
+            on_skip(item)
+
+    def flush() -> None:
         for result in (archive.save_documents(documents), archive.import_tweets(tweets)):
-            new, updated = new + result.new, updated + result.updated
-            unchanged += result.unchanged
-    return SaveResult(new, updated, unchanged)
+            for name in totals:
+                totals[name] += getattr(result, name)
+        documents.clear()
+        tweets.clear()
+
+    for path in paths:
+        try:
+            for entry in read_jsonl(path):
+                if entry.problem is not None:
+                    skip(Skipped(entry.place, entry.problem))
+                    continue
+                value = entry.value
+                if isinstance(value, dict) and "found" in value and "source" in value:
+                    document = screened(value, entry.place, skip)
+                    documents.extend([document] if document else [])
+                else:
+                    try:
+                        tweets.append(validate_record(value))
+                    except RecordError as exc:
+                        skip(Skipped(entry.place, str(exc)))
+                if len(documents) >= BATCH_DOCS or len(tweets) >= BATCH_RECORDS:
+                    flush()
+        except InputError as exc:
+            skip(Skipped(str(path), str(exc)))
+        flush()  # a file's records are in before the next file's, as the order of files says
+    return SaveResult(**totals)

@@ -121,12 +121,13 @@ def test_cli_reports_each_bad_file_once_and_archives_the_rest(
     done, archive, elapsed = nasty_run
     expected = sorted(
         [f"skipped {folder / c.name}: {c.skip}" for c in cases if c.skip]
+        + [f"skipped {folder / c.name}: {reason}" for c in cases for reason in c.refused]
         + [f"skipped {folder / s.name}: {s.skip}" for s in special]
     )
     assert done.returncode == 1, done.stderr
     assert sorted(done.stderr.splitlines()) == expected  # nothing else: no traceback
     read = [c for c in cases if not c.skip]
-    embeds = sum(len(c.tweets) for c in read) + 2  # the seed's two
+    embeds = sum(len(c.tweets) - len(c.refused) for c in read) + 2  # the seed's two
     assert done.stdout.startswith(
         f"Read {len(read) + 1} files, skipped {len(expected)}; found {embeds} embeds: "
     )
