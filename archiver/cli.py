@@ -565,9 +565,7 @@ def rewrite(
 
 
 @cli.command(name="import")
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @archive_option
 def import_(files: tuple[Path, ...], archive_dir: Path) -> None:
     """Merge exported records or extraction shards (JSON Lines) into the archive.

@@ -40,9 +40,12 @@ MAX_URL = 8_192
 MAX_PATH = 4_096
 MAX_TITLE = 2_000
 MAX_SNIPPET = 1_000_000
-#: The formats extraction reads a source as (``archiver.extract.sniff_format``); an empty
-#: format is what an export of a record without one carries.
-FORMATS = frozenset({"", "html", "markdown", "rst", "text"})
+#: The formats extraction reads a source as (``archiver.extract.sniff_format``: these four,
+#: and the Org, AsciiDoc, Jupyter and WordPress-export formats of the source-format work);
+#: an empty format is what an export of a record without one carries.
+FORMATS = frozenset(
+    {"", "html", "markdown", "rst", "text", "org", "asciidoc", "notebook", "wordpress"}
+)
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _UTC_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")

@@ -161,7 +161,8 @@ BAD = [
     (
         PLANTE,
         {"sources": [{"path": "a", "format": "pdf"}]},
-        'source 1: format "pdf" is not one of html, markdown, rst, text',
+        'source 1: format "pdf" is not one of asciidoc, html, markdown, notebook, org, rst, '
+        "text, wordpress",
     ),
     (PLANTE, {"sources": [{"path": "a", "url": "file:///etc/passwd"}]}, 'url "file:///etc/pas'),
     # The record itself, and its platform.
@@ -402,9 +403,11 @@ def test_import_reads_json_arrays_by_index_and_skips_whole_unreadable_files(
     late = tmp_path / "late.jsonl"  # one Latin-1 line deep in a UTF-8 file: that line is
     late.write_bytes((first + b"\n") * 20 + b'{"author": "Val\xe9rie"}\n' + first + b"\n")
 
+    missing = tmp_path / "gone.jsonl"
+
     result = run(
         "import",
-        *map(str, (binary, array, broken, latin, late)),
+        *map(str, (binary, array, missing, tmp_path, broken, latin, late)),
         "--archive",
         str(tmp_path / "a"),
     )
@@ -413,6 +416,8 @@ def test_import_reads_json_arrays_by_index_and_skips_whole_unreadable_files(
     assert result.stderr.splitlines() == [
         f"skipped {binary}: not UTF-8 text (it holds NUL bytes)",
         f'skipped {array}[1]: handle "../../evil" is not an X handle',
+        f"skipped {missing}: cannot read: No such file or directory",
+        f"skipped {tmp_path}: cannot read: Is a directory",
         f"skipped {broken}: not JSON (Expecting value: line 2 column 11 (char 42))",
         f"skipped {latin}: not UTF-8 text (invalid continuation byte at byte {len(first) + 16})",
         f"skipped {late}:21: not UTF-8 (invalid continuation byte at byte 15)",
