@@ -51,6 +51,7 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _UTC_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
 _DIGEST_KEY = re.compile(r"t-[0-9a-f]{16}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 T = TypeVar("T")
 
 
@@ -124,12 +125,22 @@ def _text(
         if required:
             raise RecordError(f"{name} is missing" if name not in data else f"{name} is null")
         return None
+    return _string(value, name, limit, empty=empty)
+
+
+def _string(value: object, what: str, limit: int, *, empty: bool = False) -> str:
+    """``value`` if it is a string of at most ``limit`` characters that SQLite can store."""
     if not isinstance(value, str):
-        raise RecordError(f"{name} is {_kind(value)}, not a string")
+        raise RecordError(f"{what} is {_kind(value)}, not a string")
     if not value and not empty:
-        raise RecordError(f"{name} is empty")
+        raise RecordError(f"{what} is empty")
     if len(value) > limit:
-        raise RecordError(f"{name} is {len(value):,} characters long (at most {limit:,})")
+        raise RecordError(f"{what} is {len(value):,} characters long (at most {limit:,})")
+    # Extraction removes NULs; a lone surrogate (JSON "\ud800") has no UTF-8 form to store.
+    bad = _UNSTORABLE.search(value)
+    if bad:
+        kind = "a NUL character" if bad.group() == "\x00" else "a lone surrogate"
+        raise RecordError(f"{what} holds {kind} (character {bad.start() + 1:,})")
     return value
 
 
@@ -162,13 +173,9 @@ def _hostname(url: str) -> str | None:
 
 def _names(data: Mapping[str, Any], name: str) -> tuple[str, ...]:
     """A list of strings of 1 to ``MAX_NAME`` characters (mentions, hashtags, cashtags)."""
-    items = _list(data, name)
-    for i, item in enumerate(items, 1):
-        if not isinstance(item, str) or not 0 < len(item) <= MAX_NAME:
-            raise RecordError(
-                f"{name} item {i} is {show(item)}, not a string of 1 to {MAX_NAME} characters"
-            )
-    return tuple(items)
+    return tuple(
+        _string(item, f"{name} item {i}", MAX_NAME) for i, item in enumerate(_list(data, name), 1)
+    )
 
 
 def _each(
@@ -202,8 +209,6 @@ def validate_source(data: object) -> Source:
     """An article reference (a record's source, a document's source), checked."""
     source = _object(data, "source")
     path = _text(source, "path", MAX_PATH, required=True) or ""
-    if "\x00" in path:
-        raise RecordError(f"path {show(path)} holds a NUL character")
     # Absent or null: what exports of records without a digest or format carry.
     sha256 = _text(source, "sha256", 64, empty=True) or ""
     if sha256 and not _SHA256.fullmatch(sha256):

@@ -135,7 +135,11 @@ BAD = [
     (PLANTE, {"author": "A" * 201}, "author is 201 characters long (at most 200)"),
     (PLANTE, {"text": ["a"]}, "text is a list, not a string"),
     (PLANTE, {"mentions": "a b"}, "mentions is a string, not a list"),
-    (PLANTE, {"mentions": ["ok", 3]}, "mentions item 2 is 3, not a string of 1 to 200 characters"),
+    (PLANTE, {"mentions": ["ok", 3]}, "mentions item 2 is a number, not a string"),
+    (PLANTE, {"mentions": [""]}, "mentions item 1 is empty"),
+    (PLANTE, {"text": "a \ud800 b"}, "text holds a lone surrogate (character 3)"),
+    (PLANTE, {"author": "x\x00"}, "author holds a NUL character (character 2)"),
+    (PLANTE, {"hashtags": ["\udfff"]}, "hashtags item 1 holds a lone surrogate (character 1)"),
     (PLANTE, {"hashtags": ["a"] * (MAX_ITEMS + 1)}, "hashtags has 1,001 items (at most 1,000)"),
     (PLANTE, {"links": [{"display": "x"}]}, "link 1: url is missing"),
     (PLANTE, {"links": ["https://t.co/x"]}, "link 1: the link is a string, not an object"),
@@ -263,6 +267,8 @@ NEAR = st.sampled_from(
         "javascript:alert(1)",
         "<script>alert(1)</script>",
         "\u202eevil\u202c",
+        "\ud800",
+        "a\x00b",
         [],
         ["a", "b"],
         [{"url": "https://t.co/x", "display": "t.co/x", "expanded": "https://example.com/"}],
@@ -488,6 +494,20 @@ def test_extract_drops_a_record_that_fails_and_keeps_the_rest(tmp_path: Path) ->
         result.stdout == "Read 1 file, skipped 1; found 1 embed: 1 new, 0 updated, 0 unchanged.\n"
     )
     assert [r["id"] for r in exported(tmp_path / "a")] == ["21"]
+
+
+def test_import_of_text_sqlite_cannot_store_is_a_reason_not_a_crash(tmp_path: Path) -> None:
+    """JSON can spell a lone surrogate ("\\ud800"); SQLite's UTF-8 has no form for it."""
+    path = tmp_path / "surrogate.jsonl"
+    path.write_text(
+        json.dumps(changed(PLANTE, text="a \ud800 b")) + "\n" + json.dumps(DEREK) + "\n", "utf-8"
+    )
+
+    result = run("import", str(path), "--archive", str(tmp_path / "a"))
+
+    assert result.exit_code == 1
+    assert result.stderr == f"skipped {path}:1: text holds a lone surrogate (character 3)\n"
+    assert [r["key"] for r in exported(tmp_path / "a")] == [DEREK["key"]]
 
 
 def test_documents_made_by_extraction_pass_as_they_are() -> None:
