@@ -56,6 +56,10 @@ class Tweet:
     created_at: str | None = None
     lang: str | None = None
     text: str | None = None
+    # A flattened tweet whose first line(s) may be article prose: the text kept, and beside
+    # it the shorter reading (a suffix of ``text``), so that neither is silently lost.
+    text_uncertain: bool = False
+    text_alternative: str | None = None
     mentions: tuple[str, ...] = ()
     hashtags: tuple[str, ...] = ()
     cashtags: tuple[str, ...] = ()
@@ -84,6 +88,8 @@ class Tweet:
             "created_at": self.created_at,
             "lang": self.lang,
             "text": self.text,
+            "text_uncertain": self.text_uncertain,
+            "text_alternative": self.text_alternative,
             "mentions": list(self.mentions),
             "hashtags": list(self.hashtags),
             "cashtags": list(self.cashtags),
@@ -117,6 +123,8 @@ class Tweet:
             created_at=data.get("created_at"),
             lang=data.get("lang"),
             text=data.get("text"),
+            text_uncertain=bool(data.get("text_uncertain")),
+            text_alternative=data.get("text_alternative"),
             mentions=tuple(data.get("mentions") or ()),
             hashtags=tuple(data.get("hashtags") or ()),
             cashtags=tuple(data.get("cashtags") or ()),

@@ -1,0 +1,222 @@
+"""Where a flattened tweet's text starts: the evidence for each line above it, weighed.
+
+A text copy puts the embed's lines directly under the article's paragraphs, with nothing to
+tell one from the other but what the lines say. ``text.py`` walks up from the credit line
+within the hard limits (280 weighted characters, an empty line, the previous credit line);
+for each further line it asks :func:`verdict`, which adds up the evidence below into one score
+``bias + Σ weight × signal`` — positive reads as article prose, negative as tweet text:
+
+===================  =======  ===============================================================
+signal               weight   fires when the candidate line …
+===================  =======  ===============================================================
+(bias)               see W    (most embedded tweets are one paragraph: a line above is prose
+                              unless something says otherwise)
+stamp                see W    opens with a live-blog time (``05.20``, ``23:46``, ``10:31am``,
+                              ``14h32``, ``9.05 Uhr``)
+list_item            see W    is a list item (``- …``, ``• …``, ``1. …``) above the tweet, or
+                              the line below opens an item of its own (the item boundary)
+introduces           see W    ends with ``:`` or ``…`` (a lead-in)
+attribution          see W    attributes in the third person: "tweeted", "wrote", "said on
+                              Twitter", "a écrit", "a tweeté", "escribió", "schrieb", "写道",
+                              "ツイート", …
+names_author         see W    names the tweet's author (a word of the display name, the handle)
+                              — weak alone: accounts name themselves in their own tweets
+page_length          see W    is as long as the page's own paragraphs (length over the page's
+                              median line, capped at 2)
+sentence             see W    reads as article prose: ends a sentence, or holds several
+whitespace_gap       see W    is separated from the tweet by a white-space-only line while
+                              not indented like the tweet (the embed's first line break)
+indent_break         see W    is not indented while the line below is (extractors keep the
+                              blockquote's indentation and strip the article's)
+entities             see W    holds an @mention, #hashtag, URL or pic.twitter.com link
+emoji                see W    holds an emoji
+first_person         see W    speaks in the first person ("I", "we", "je", "ich", "yo", "私")
+short                see W    is short for the page (under half its median line)
+same_shape           see W    opens like a line below (the same bullet, emoji, quote mark,
+                              enumeration ``a)``/``(2)``, or label ``CNN:``)
+list_below           see W    ends with ``:`` above lines that open alike (it introduces the
+                              tweet's own list)
+bullet               see W    opens with a bullet or emoji people type in tweets (``・``, ``📌``)
+stacked_short        see W    is short, and so is the line below (a tweet's stacked lines)
+continues            see W    ends mid-sentence and the line below goes on in lower case
+indent_same          see W    is indented like the line below
+===================  =======  ===============================================================
+
+The weights (``WEIGHTS``, printed in the table's order by ``scripts/zoo_weights.py``) were
+fitted by logistic regression on the layout zoo (``tests/layout_zoo.py``: real tweets of
+the corpus in live blogs, listicles, interviews, lists, asides, lead-ins, several languages,
+flattened by trafilatura) and are checked there per layout by ``tests/test_layout_zoo.py``.
+A score between ``DOUBT_LOW`` and ``DOUBT_HIGH`` is doubt: the line is kept and the record
+says its text is uncertain, with the reading without it beside.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from enum import Enum
+
+from archiver.entities import weighted_length
+
+WEIGHTS: dict[str, float] = {
+    "bias": 0.84,
+    "stamp": 0.96,
+    "list_item": 1.46,
+    "introduces": 0.25,
+    "attribution": 0.87,
+    "names_author": 0.29,
+    "page_length": -0.18,
+    "sentence": -0.29,
+    "whitespace_gap": 0.15,
+    "indent_break": 1.34,
+    "entities": -1.4,
+    "emoji": -0.75,
+    "first_person": -0.07,
+    "short": 0.48,
+    "same_shape": -1.57,
+    "list_below": -1.22,
+    "bullet": -1.52,
+    "stacked_short": -0.61,
+    "continues": -0.23,
+    "indent_same": 0.0,
+}
+DOUBT_LOW = -0.3
+DOUBT_HIGH = 0.3
+
+_STAMP = re.compile(
+    r"^(?:godz\.\s*)?\d{1,2}(?:[.:h]\d{2}|時\d{2}分)"
+    r"(?:\s*(?:[ap]\.?m\.?|Uhr|h|GMT|BST|CET|CEST|UTC|ET|EST|EDT|PT))?(?=[\s:,–—-])",
+    re.IGNORECASE,
+)
+# The list items of text extractors (trafilatura writes "- ") and numbered headings.
+LIST_MARKER = re.compile(r"^(?:[-*]\s|\d{1,2}[.)]\s)")
+# What opens the lines of a tweet's own lists: bullets and emoji that people type.
+_BULLET = re.compile(r"^(?:[•▪◦・●►▶→✅✔❌⚠📌🔴🔵⭐👉➡]|\d️⃣)")
+_ENTITY = re.compile(
+    r"(?<![\w@])[@\uff20]\w{1,15}|(?<![\w&])[#\uff03]\w|https?://|pic\.(?:twitter|x)\.com/|\bt\.co/",
+    re.IGNORECASE,
+)
+_ATTRIBUTION = re.compile(
+    r"\b(?:tweete?d|twittered|wrote|writes|posted|said on (?:twitter|x)|on twitter|shared"
+    r"|a (?:écrit|tweeté|twitté|publié|déclaré)|sur twitter|écrit"
+    r"|escribió|tuite[óo]|tuiteó|publicó|en (?:twitter|sus redes)"
+    r"|schrieb|twitterte|auf twitter|kommentierte"
+    r"|napisał[a]?|na twitterze|napsal[a]?|na twitteru)\b"
+    r"|写道|ツイートし|ツイートした|と投稿|はこう書いている|次のように",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(
+    r"\b(?:I|I'm|I've|I'll|I'd|me|my|we|we're|our|us|je|j['’]|nous|mon|ma|mes|notre|ich|wir"
+    r"|mein\w*|unser\w*|mich|mir|yo|mi|mis|nosotros|nuestr\w+|me|ja|mój|moja|nasz\w*)\b"
+    r"|私|僕|俺|我",
+)
+_SENTENCE_END = re.compile(r"[.!?。！？»”\"')]\s*$")
+_SENTENCES = re.compile(r"[.!?。！？]\s+\S")
+_WORD = re.compile(r"\w+")
+
+
+def _has_emoji(text: str) -> bool:
+    return any(
+        0x1F300 <= ord(ch) <= 0x1FAFF or 0x2600 <= ord(ch) <= 0x27BF or 0x2B00 <= ord(ch) <= 0x2BFF
+        for ch in text
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the text copy tells about its own paragraphs: the median one's length."""
+
+    median: float
+
+    @classmethod
+    def of(cls, lines: list[str]) -> Page:
+        """The statistics of the page's paragraphs (its non-blank lines out of tweets' reach)."""
+        lengths = [weighted_length(x.strip()) for x in lines if x.strip()]
+        return cls(float(statistics.median(lengths)) if lengths else 0.0)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A line above a flattened tweet's body, with what surrounds it."""
+
+    line: str  # as in the copy (indentation kept)
+    body: tuple[str, ...]  # the lines taken so far, top first, as in the copy
+    gap: bool  # a white-space-only line between the two
+    author: str
+    handle: str
+
+
+class Verdict(Enum):
+    """What the weighed evidence says of a line above the tweet's body."""
+
+    TWEET = "tweet"
+    DOUBT = "doubt"
+    PROSE = "prose"
+
+
+def signals(c: Candidate, page: Page) -> dict[str, float]:
+    """Each signal of the table above, 0 or 1 (``page_length``: a ratio up to 2)."""
+    text, below = c.line.strip(), c.body[0].strip()
+    indented = c.line[:1] in (" ", "\t", "\u3000")
+    below_indented = c.body[0][:1] in (" ", "\t", "\u3000")
+    openings = [_opening(x.strip()) for x in c.body]
+    words = {w.casefold() for w in _WORD.findall(text)}
+    names = {w.casefold() for w in _WORD.findall(c.author) if len(w) >= 4}
+    length = weighted_length(text)
+    median = page.median or 1.0
+    has_entities = bool(_ENTITY.search(text))
+    return {
+        "bias": 1.0,
+        "stamp": float(bool(_STAMP.match(text))),
+        "list_item": float(bool(LIST_MARKER.match(text) or LIST_MARKER.match(below))),
+        "introduces": float(text.endswith((":", "：", "…", "...")) and not has_entities),
+        "attribution": float(bool(_ATTRIBUTION.search(text)) and not has_entities),
+        "names_author": float(bool(names & words or c.handle.casefold() in words)),
+        "page_length": min(length / median, 2.0),
+        "sentence": float(bool(_SENTENCE_END.search(text) or _SENTENCES.search(text))),
+        "whitespace_gap": float(c.gap and indented != below_indented),
+        "indent_break": float(not indented and below_indented),
+        "entities": float(has_entities),
+        "emoji": float(_has_emoji(text)),
+        "first_person": float(bool(_FIRST_PERSON.search(text))),
+        "short": float(length < median / 2),
+        "same_shape": float(_opening(text) in openings),
+        "list_below": float(
+            text.endswith((":", "：")) and len(openings) >= 2 and len(set(openings)) < len(openings)
+        ),
+        "bullet": float(bool(_BULLET.match(text))),
+        "stacked_short": float(length < median / 2 and weighted_length(below) < median / 2),
+        "continues": float(not _SENTENCE_END.search(text) and below[:1].islower()),
+        "indent_same": float(indented and below_indented),
+    }
+
+
+_ENUMERATION = re.compile(r"^(?:[a-z0-9][.)]|\(?\d{1,2}\)|\w{1,12}(?: \w{1,12}){0,2}:)\s", re.IGNORECASE)
+
+
+def _opening(text: str) -> str:
+    """How a line opens when a list of lines repeats it: a bullet, emoji or quote mark, an
+    enumeration (``a)``, ``(2)``, ``3.``) or a label (``CNN:``); else the line itself, which
+    only an identical line matches."""
+    first = text[:1]
+    if _ENUMERATION.match(text):
+        return "enumeration:" + ("label" if _ENUMERATION.match(text).group().strip().endswith(":") else "")
+    if first.isalnum() or first == "":
+        return "\x00" + text
+    return first
+
+
+def score(c: Candidate, page: Page) -> float:
+    """The weighed evidence: positive reads as article prose, negative as tweet text."""
+    return sum(WEIGHTS[name] * value for name, value in signals(c, page).items())
+
+
+def verdict(c: Candidate, page: Page) -> Verdict:
+    """Tweet, doubt or prose, by the score against the doubt band."""
+    value = score(c, page)
+    if value >= DOUBT_HIGH:
+        return Verdict.PROSE
+    if value > DOUBT_LOW:
+        return Verdict.DOUBT
+    return Verdict.TWEET
