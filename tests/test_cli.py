@@ -129,6 +129,8 @@ def test_export_formats(archive_dir: Path) -> None:
         "created_at",
         "lang",
         "text",
+        "text_uncertain",
+        "text_alternative",
         "mentions",
         "hashtags",
         "cashtags",
@@ -136,6 +138,7 @@ def test_export_formats(archive_dir: Path) -> None:
         "media",
         "sources",
     }
+    assert [(r["text_uncertain"], r["text_alternative"]) for r in records] == [(False, None)] * 2
     assert records[1]["media"] == [
         {"url": "https://pic.twitter.com/fic7j4aKUV", "display": "pic.twitter.com/fic7j4aKUV"}
     ]
@@ -149,6 +152,7 @@ def test_export_formats(archive_dir: Path) -> None:
     )
     assert rows[1]["hashtags"] == "CORIM polmtl"
     assert rows[1]["text"].startswith("Les villes")
+    assert (rows[1]["text_uncertain"], rows[1]["text_alternative"]) == ("false", "")
 
 
 def test_every_command_has_help_with_an_example() -> None:

@@ -143,6 +143,24 @@ class Card:
     json: str | None
     alt: str
     day: str
+    uncertain: str | None = None  # the explanation shown on hover, for an uncertain text
+
+
+def uncertain_note(tweet: Tweet) -> str | None:
+    """Why a card marks its text as uncertain (None when it is not).
+
+    A text copy of an article does not show where the tweet's text starts; when a first
+    line could be the article's, the record keeps both readings.
+    """
+    if not tweet.text_uncertain:
+        return None
+    note = (
+        "Text boundary uncertain: read from a text copy of the article, whose first line "
+        "may be the article's rather than the tweet's."
+    )
+    if tweet.text_alternative:
+        note += " Without it: " + " ".join(tweet.text_alternative.split())
+    return note
 
 
 def render_html(
@@ -350,6 +368,7 @@ def _card(
         json=json_path if json_path in present else None,
         alt=tweet.text if tweet.text is not None else f"Tweet {tweet.id or tweet.key}",
         day=when.datetime[:10] if when and when.datetime else "",
+        uncertain=uncertain_note(tweet),
     )
 
 
