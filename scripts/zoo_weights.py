@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from archiver.extract import boundary, text  # noqa: E402
-from tests.layout_zoo import build_zoo  # noqa: E402
+from tests.layout_zoo import Case, build_zoo  # noqa: E402
 
 _SPACE = re.compile(r"\s+")
 _ITEM = re.compile(r"^- (?=\S)")
@@ -34,7 +34,12 @@ def examples(shared: Path) -> list[tuple[list[float], int]]:
     for case in build_zoo(shared):
         truth = _SPACE.sub("", case.tweet.text or "")
 
-        def teacher(candidate: boundary.Candidate, page: boundary.Page) -> boundary.Verdict:
+        def teacher(
+            candidate: boundary.Candidate,
+            page: boundary.Page,
+            case: Case = case,
+            truth: str = truth,
+        ) -> boundary.Verdict:
             values = boundary.signals(candidate, page)
             line = _SPACE.sub("", _ITEM.sub("", candidate.line.strip()))
             prose = int(candidate.handle != case.tweet.handle or line not in truth)
@@ -47,7 +52,7 @@ def examples(shared: Path) -> list[tuple[list[float], int]]:
     return out
 
 
-def fit(data: list[tuple[list[float], int]], l2: float = 0.01, steps: int = 3000) -> list[float]:
+def fit(data: list[tuple[list[float], int]], l2: float = 0.001, steps: int = 6000) -> list[float]:
     """Logistic regression by gradient descent: weights for P(prose) = σ(Σ w·x)."""
     weights = [0.0] * len(data[0][0])
     rate = 0.5

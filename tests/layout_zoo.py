@@ -34,10 +34,12 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from archiver.extract import extract_bytes
 from archiver.model import Tweet
+from archiver.render.html import date_label
 
 LAYOUTS = (
     "plain",
@@ -86,7 +88,13 @@ _PAGE_LANG = {
 
 # Live-blog entry stamps as news sites print them, per language.
 _STAMPS = {
-    "en": ["{h:02d}.{m:02d}", "{h:02d}:{m:02d}", "{h12}:{m:02d}am", "{h12}.{m:02d}pm", "{h:02d}:{m:02d} GMT"],
+    "en": [
+        "{h:02d}.{m:02d}",
+        "{h:02d}:{m:02d}",
+        "{h12}:{m:02d}am",
+        "{h12}.{m:02d}pm",
+        "{h:02d}:{m:02d} GMT",
+    ],
     "fr": ["{h:02d}h{m:02d}", "{h}h{m:02d}", "{h:02d}:{m:02d}"],
     "de": ["{h:02d}:{m:02d} Uhr", "{h:02d}.{m:02d} Uhr", "{h:02d}:{m:02d}"],
     "es": ["{h:02d}:{m:02d}", "{h:02d}.{m:02d} h", "{h}:{m:02d} p.m."],
@@ -106,31 +114,47 @@ _LEAD_INS = {
         "As one user put it:",
         "{name} later posted this update:",
         "Goldstein tweeted he was “honored” to be there",
+        "On a side note, apparently {name} is a fan.",
+        "A little while later, {name} even weighed in with some statistics.",
+        "{name} was not impressed, and said so.",
     ],
     "fr": [
         "{name} a écrit sur Twitter :",
         "{name} a tweeté dans la foulée :",
         "Sur les réseaux sociaux, la réaction ne s'est pas fait attendre…",
         "Voici ce qu'a publié {name}",
+        "Quelques heures plus tard, {name} a réagi à son tour.",
     ],
     "de": [
         "{name} schrieb auf Twitter:",
         "{name} twitterte dazu:",
         "Die Reaktionen im Netz ließen nicht lange auf sich warten …",
         "So kommentierte {name} die Nachricht",
+        "Auch {name} meldete sich kurz darauf zu Wort.",
     ],
     "es": [
         "{name} escribió en Twitter:",
         "Así lo anunció {name} en sus redes sociales:",
         "{name} tuiteó:",
         "La reacción en redes no se hizo esperar…",
+        "Poco después, {name} también reaccionó.",
     ],
     "pl": ["{name} napisał na Twitterze:", "Tak skomentował to {name}:"],
     "cs": ["{name} na Twitteru napsal:", "Podívejte se na reakci:"],
-    "ja": ["{name}さんは次のようにツイートした。", "{name}は自身のTwitterでこう書いている：", "{name}在推特上写道："],
+    "ja": [
+        "{name}さんは次のようにツイートした。",
+        "{name}は自身のTwitterでこう書いている：",
+        "{name}在推特上写道：",
+    ],
 }
 _ASIDES = {
-    "en": ["Advertisement", "Read more: The week in pictures", "To be continued.", "Photo: Reuters", "Story continues below"],
+    "en": [
+        "Advertisement",
+        "Read more: The week in pictures",
+        "To be continued.",
+        "Photo: Reuters",
+        "Story continues below",
+    ],
     "fr": ["Publicité", "Lire aussi : Les images de la semaine", "À suivre."],
     "de": ["Merken.", "Anzeige", "Lesen Sie auch: Die Bilder der Woche", "Fortsetzung folgt."],
     "es": ["Publicidad", "Lee también: Las imágenes de la semana", "Continuará."],
@@ -139,7 +163,11 @@ _ASIDES = {
     "ja": ["広告", "つづく"],
 }
 _QUESTIONS = {
-    "en": ["Q: What happened next?", "Q: How did people react?", "Interviewer: Were you surprised?"],
+    "en": [
+        "Q: What happened next?",
+        "Q: How did people react?",
+        "Interviewer: Were you surprised?",
+    ],
     "fr": ["Question : Comment avez-vous réagi ?", "Et ensuite ?"],
     "de": ["Frage: Wie ging es weiter?", "Wie haben die Leute reagiert?"],
     "es": ["Pregunta: ¿Qué pasó después?", "¿Cómo reaccionó la gente?"],
@@ -148,15 +176,24 @@ _QUESTIONS = {
     "ja": ["――その後どうなりましたか？"],
 }
 _ANSWERS = {
-    "en": ["A: Honestly, we did not expect it.", "Everybody was talking about it.", "It went everywhere overnight."],
+    "en": [
+        "A: Honestly, we did not expect it.",
+        "Everybody was talking about it.",
+        "It went everywhere overnight.",
+    ],
     "fr": ["Réponse : Honnêtement, on ne s'y attendait pas.", "Tout le monde en parlait."],
-    "de": ["Antwort: Ehrlich gesagt, damit hatten wir nicht gerechnet.", "Alle haben darüber gesprochen."],
+    "de": [
+        "Antwort: Ehrlich gesagt, damit hatten wir nicht gerechnet.",
+        "Alle haben darüber gesprochen.",
+    ],
     "es": ["Respuesta: La verdad, no lo esperábamos.", "Todo el mundo hablaba de eso."],
     "pl": ["Odpowiedź: Szczerze, nie spodziewaliśmy się tego."],
     "cs": ["Odpověď: Upřímně, to jsme nečekali."],
     "ja": ["正直、予想していませんでした。"],
 }
-_MONTHS = "January February March April May June July August September October November December".split()
+
+
+_ROLES = ["Autor", "reporter", "Investor", "chef"]
 
 
 @dataclass(frozen=True)
@@ -283,7 +320,10 @@ def _page(
         parts.append(embed)
     elif layout == "listicle":
         n = rng.randrange(1, 11)
-        parts.append(f"<h2>{n}. {html.escape(name)}, {rng.choice(['Autor', 'reporter', 'Investor', 'chef'])} ({rng.randrange(2, 40)}.{rng.randrange(100, 999)} Follower)</h2>")
+        parts.append(
+            f"<h2>{n}. {html.escape(name)}, {rng.choice(_ROLES)} "
+            f"({rng.randrange(2, 40)}.{rng.randrange(100, 999)} Follower)</h2>"
+        )
         parts.append(f"<p>{html.escape(rng.choice(prose))}</p>")
         parts.append(f"<p>{html.escape(_lead_in(lang, name, rng))}</p>")
         parts.append(embed)
@@ -292,7 +332,10 @@ def _page(
         parts.append(f"<p>{html.escape(rng.choice(_ANSWERS[lang]))}</p>")
         parts.append(embed)
     elif layout == "list":
-        items = [f"<li>{html.escape(_short(rng.choice(prose), rng))}</li>" for _ in range(rng.randrange(1, 5))]
+        items = [
+            f"<li>{html.escape(_short(rng.choice(prose), rng))}</li>"
+            for _ in range(rng.randrange(1, 5))
+        ]
         if rng.random() < 0.6:
             parts.append(f"<ul>{''.join(items)}<li>{embed}</li>{items[0]}</ul>")
         else:
@@ -306,18 +349,24 @@ def _page(
         parts.append(embed)
     elif layout == "whitespace":
         parts.append(f"<p>{html.escape(rng.choice(prose))}</p>")
-        parts.append(f"\n                    <div class=\"codefragment codefragment--twitter\">\n{embed}\n                    </div>\n")
+        parts.append(
+            f'\n{" " * 20}<div class="codefragment codefragment--twitter">\n'
+            f"{embed}\n{' ' * 20}</div>\n"
+        )
     else:  # plain and author_name
         parts.append(embed)
     parts.extend(f"<p>{html.escape(x)}</p>" for x in prose[-rng.randrange(1, 4) :])
     body = "\n".join(parts)
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>Zoo</title></head>'
-        f"<body><article><h1>{html.escape(_short(rng.choice(prose), rng))}</h1>\n{body}\n</article></body></html>"
+        f"<body><article><h1>{html.escape(_short(rng.choice(prose), rng))}</h1>\n{body}\n"
+        "</article></body></html>"
     )
 
 
-def _entry(lang: str, h: int, m: int, prose: list[str], rng: random.Random, short: bool = False) -> str:
+def _entry(
+    lang: str, h: int, m: int, prose: list[str], rng: random.Random, short: bool = False
+) -> str:
     stamp = rng.choice(_STAMPS[lang]).format(h=h, m=m, h12=(h % 12) or 12)
     text = _short(rng.choice(prose), rng) if short else rng.choice(prose)
     return f"<p><strong>{html.escape(stamp)}</strong> {html.escape(text)}</p>"
@@ -364,13 +413,16 @@ def _linked(text: str) -> str:
 
 def _embed(tweet: Tweet, name: str, pretty: bool, rng: random.Random) -> str:
     year, month, day = (int(x) for x in (tweet.date or "2020-01-01").split("-"))
-    shown = f"{_MONTHS[month - 1]} {day}, {year}"
+    shown = date_label(datetime(year, month, day))  # "April 12, 2023", as embeds show it
     link = f"https://twitter.com/{tweet.handle}/status/{tweet.id}?ref_src=twsrc%5Etfw"
     lines = [_linked(x) for x in (tweet.text or "").split("\n")]
     lang = f' lang="{tweet.lang}"' if tweet.lang else ""
     credit = f'&mdash; {html.escape(name)} (@{tweet.handle}) <a href="{link}">{shown}</a>'
     if not pretty:
-        return f'<blockquote class="twitter-tweet"><p{lang} dir="ltr">{"<br>".join(lines)}</p>{credit}</blockquote>'
+        return (
+            f'<blockquote class="twitter-tweet"><p{lang} dir="ltr">{"<br>".join(lines)}</p>'
+            f"{credit}</blockquote>"
+        )
     pad = " " * rng.choice((8, 24, 48))
     if rng.random() < 0.5:  # the text pasted at column 0 after the template's line break
         return (

@@ -126,6 +126,16 @@ def extract_text(text: str) -> list[Found]:
     return found
 
 
+def _next_up(lines: list[_Line], j: int, depth: int) -> str | None:
+    """The nearest non-blank line above ``lines[j]`` the same tweet could still reach."""
+    k = j - 1
+    while k >= 0 and lines[k].depth == depth and lines[k].blank and not lines[k].empty:
+        k -= 1
+    if k < 0 or lines[k].depth != depth or lines[k].empty or _is_credit(lines[k]):
+        return None
+    return lines[k].raw
+
+
 def _page(lines: list[_Line], credits: list[tuple[int, Credit]]) -> Page:
     """The page's own paragraphs: every line no tweet could reach (else every line)."""
     reach: set[int] = set()
@@ -163,7 +173,11 @@ def _body(
         if not _fits([stripped, *body]):
             break
         if body and page is not None:
-            seen = verdict(Candidate(line.raw, tuple(raw), gap, credit.author, credit.handle), page)
+            above = _next_up(lines, j, depth)
+            candidate = Candidate(
+                line.raw, tuple(raw), gap, credit.author, credit.handle, above=above
+            )
+            seen = verdict(candidate, page)
             if seen is Verdict.PROSE:
                 break
             if seen is Verdict.DOUBT and alternative is None:

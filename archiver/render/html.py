@@ -464,15 +464,15 @@ def tweet_time(tweet: Tweet) -> When | None:
         day = datetime.strptime(tweet.date, "%Y-%m-%d")
     except ValueError:
         return When(None, tweet.date)
-    return When(tweet.date, _date_label(day))
+    return When(tweet.date, date_label(day))
 
 
 def _moment(utc: datetime) -> When:
     """An aware UTC datetime as date and time, to the second in the ``datetime`` attribute."""
-    return When(utc.strftime("%Y-%m-%dT%H:%M:%SZ"), _date_label(utc), utc.strftime("%H:%M UTC"))
+    return When(utc.strftime("%Y-%m-%dT%H:%M:%SZ"), date_label(utc), utc.strftime("%H:%M UTC"))
 
 
-def _date_label(day: datetime) -> str:
+def date_label(day: datetime) -> str:
     """The date as a tweet embed shows it ("April 12, 2023"), whatever the machine's locale."""
     return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
