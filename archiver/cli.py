@@ -209,8 +209,7 @@ def show(key: str, as_json: bool, archive_dir: Path) -> None:
     click.echo(tweet.text if tweet.text is not None else "[text not captured: stub]")
     click.echo("")
     if tweet.text_uncertain:
-        click.echo("uncertain:  where the text starts (a text copy; the first line may be the")
-        click.echo("            article's). Without it:")
+        click.echo("uncertain:  where the text starts (its first line may be the article's); or:")
         click.echo(tweet.text_alternative or "-")
         click.echo("")
     for label, values in (

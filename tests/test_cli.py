@@ -93,7 +93,7 @@ def test_list_show_search(archive_dir: Path) -> None:
     assert "found in 1 place:" in shown.output
     # The doubt is shown, with the other reading (the text without its first line).
     assert "uncertain:  where the text starts" in shown.output
-    assert "\nJ’en discuterai aujourd’hui" in shown.output.split("Without it:", 1)[1]
+    assert "\nJ’en discuterai aujourd’hui" in shown.output.split("may be the article's); or:")[1]
     data = json.loads(run("show", key, "--json", "--archive", str(archive_dir)).output)
     assert data["appearances"][0]["snippet"].endswith("(@Val_Plante) April 12, 2023")
     found = run("search", "CORIM", "--json", "--archive", str(archive_dir))
