@@ -84,3 +84,42 @@ def test_text_copies_are_present() -> None:
     need_shared()
     assert len(_cases()) >= 30
     assert sum(len(c.values[1]) for c in _cases()) == 72  # UNSURE's share is 1 of these
+
+
+# The failure classes of the first release's rule, where the corpus's real pages have them
+# (live blogs and tweets naming their own account are in the layout zoo only).
+FAILURE_CLASSES = [
+    (
+        "lead-in ending with ':' that names the author",
+        "trafilatura__timesofisrael.com.washington.txt",
+        0,
+    ),
+    ("lead-in ending with ':'", "trafilatura__timesofisrael.com.washington.txt", 1),
+    ("white-space-only line under the lead-in", "readability__aktualne.source.txt", 0),
+    ("white-space-only lines inside the tweet", "readability__001.source.txt", 0),
+    ("list item above the tweet", "trafilatura__basicthinking.de.tweets.txt", 11),
+    ("short one-line article paragraph", "trafilatura__radiomaryja.pl-lux-veritatis.txt", 0),
+    ("short article paragraphs", "newspaper__mashable.com2.txt", 2),
+    ("short article paragraph", "newspaper__mashable.com2.txt", 8),
+    ("an aside: the page's bookmark label", "trafilatura__basicthinking.de.tweets.txt", 0),
+    ("an aside: 'To be continued.'", "trafilatura__blog.gaijinpot.com.chikan.txt", 2),
+]
+
+
+@pytest.mark.parametrize(
+    ("why", "name", "position"), FAILURE_CLASSES, ids=[c[0] for c in FAILURE_CLASSES]
+)
+def test_failure_classes_on_real_pages(why: str, name: str, position: int) -> None:
+    need_shared()
+    want_id = json.loads((SHARED / "corpus-text" / "expected.json").read_text(encoding="utf-8"))[
+        name
+    ][position]["id"]
+    html_name = name[: -len(".txt")] + ".html"
+    (html_tweet,) = [
+        f.tweet
+        for f in extract_bytes((SHARED / "corpus" / html_name).read_bytes(), html_name).found
+        if f.tweet.id == want_id
+    ]
+    tweet = extract_bytes((SHARED / "corpus-text" / name).read_bytes(), name).found[position].tweet
+    assert _squash(tweet.text) == _squash(html_tweet.text), why
+    assert not tweet.text_uncertain
