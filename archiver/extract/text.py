@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from archiver import dates
 from archiver.entities import weighted_length
-from archiver.extract.boundary import Candidate, Page, Verdict, verdict
+from archiver.extract.boundary import ITEM_MARKER, Candidate, Page, Verdict, verdict
 from archiver.extract.common import Credit, make_tweet, parse_credit
 from archiver.model import Found
 
@@ -35,7 +35,6 @@ _TRAILING_LINKS = re.compile(
 )
 _REPLY_MENTIONS = re.compile(r"^(?:[@\uff20]\w{1,15}\s+){1,50}")
 _GLUED_MEDIA = re.compile(r"(?<=[^\s/.])(?=pic\.twitter\.com/\w)")
-_ITEM_MARKER = re.compile(r"^- (?=\S)")
 _QUOTE = re.compile(r"^[ \t]{0,3}((?:>[ \t]?)+)")
 
 
@@ -187,7 +186,7 @@ def _body(
         first, gap = j, False
         j -= 1
     if body:
-        body[0] = _ITEM_MARKER.sub("", body[0])
+        body[0] = ITEM_MARKER.sub("", body[0])
     if alternative:
-        alternative[0] = _ITEM_MARKER.sub("", alternative[0])
+        alternative[0] = ITEM_MARKER.sub("", alternative[0])
     return body, first, "\n".join(alternative) if alternative else None
