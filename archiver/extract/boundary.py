@@ -117,10 +117,10 @@ _ENTITY = re.compile(
 _ATTRIBUTION = re.compile(
     r"\b(?:tweete?d|twittered|wrote|writes|posted|said on (?:twitter|x)|on twitter|shared"
     r"|a (?:écrit|tweeté|twitté|publié|déclaré)|sur twitter|écrit"
-    r"|escribió|tuite[óo]|tuiteó|publicó|en (?:twitter|sus redes)"
+    r"|escribió|tuite[óo]|publicó|en (?:twitter|sus redes)"
     r"|schrieb|twitterte|auf twitter|kommentierte"
     r"|napisał[a]?|na twitterze|napsal[a]?|na twitteru)\b"
-    r"|写道|ツイートし|ツイートした|と投稿|はこう書いている|次のように",
+    r"|写道|ツイート|と投稿|はこう書いている|次のように",
     re.IGNORECASE,
 )
 _FIRST_PERSON = re.compile(
@@ -246,10 +246,9 @@ def _opening(text: str) -> str:
     enumeration (``a)``, ``(2)``, ``3.``) or a label (``CNN:``); else the line itself, which
     only an identical line matches."""
     first = text[:1]
-    if _ENUMERATION.match(text):
-        return "enumeration:" + (
-            "label" if _ENUMERATION.match(text).group().strip().endswith(":") else ""
-        )
+    enumeration = _ENUMERATION.match(text)
+    if enumeration:
+        return "label" if enumeration.group().strip().endswith(":") else "enumeration"
     if first.isalnum() or first == "":
         return "\x00" + text
     return first
