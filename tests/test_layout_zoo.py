@@ -27,14 +27,14 @@ pytest.importorskip("trafilatura", reason="the zoo's text copies are trafilatura
 FLOORS = {
     "plain": (93, 85, 2),
     "live_blog": (93, 91, 0),
-    "lead_in": (93, 89, 3),
+    "lead_in": (93, 89, 2),
     "listicle": (93, 91, 1),
     "interview": (93, 84, 2),
     "list": (94, 87, 4),
     "aside": (93, 80, 4),
     "short_paragraph": (93, 83, 3),
     "whitespace": (93, 89, 3),
-    "author_name": (15, 13, 1),
+    "author_name": (15, 12, 1),
 }
 # The first release's rule on the same zoo, for the record: 479 of 853 exact (56%); live blog
 # 43/93, interview 30/93, list 20/94, aside 27/93, short paragraph 38/93, author name 5/15.
@@ -77,8 +77,8 @@ def test_overall(results: dict[str, Counter[str]]) -> None:
     for counts in results.values():
         total.update(counts)
     assert sum(total.values()) == 853
-    assert total["exact"] >= 792  # 92.8%
-    assert total["wrong"] <= 23  # 2.7%: the right reading is kept for the other 97.3%
+    assert total["exact"] >= 791  # 92.7%
+    assert total["wrong"] <= 22  # 2.6%: the right reading is kept for the other 97.4%
 
 
 def test_zoo_is_deterministic(zoo: list[Case]) -> None:

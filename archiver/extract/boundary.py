@@ -9,43 +9,43 @@ for each further line it asks :func:`verdict`, which adds up the evidence below 
 ===================  =======  ===============================================================
 signal               weight   fires when the candidate line …
 ===================  =======  ===============================================================
-(bias)               +2.94    (most embedded tweets are one paragraph: a line above is prose
+(bias)               +2.93    (most embedded tweets are one paragraph: a line above is prose
                               unless something says otherwise)
 stamp                +1.97    opens with a live-blog time (``05.20``, ``23:46``, ``10:31am``,
                               ``14h32``, ``9.05 Uhr``)
-item_below           +1.10    sits above a line that opens a list item (``- …``, ``* …``,
+item_below           +1.11    sits above a line that opens a list item (``- …``, ``* …``,
                               ``1. …``): the tweet starts in that item
 item                 +1.15    is a list item itself (judged, for the rest, without its marker)
 introduces           +0.41    ends with ``:`` or ``…`` (a lead-in)
 attribution          +1.28    attributes in the third person: "tweeted", "wrote", "said on
                               Twitter", "a écrit", "a tweeté", "escribió", "schrieb", "写道",
                               "ツイート", …
-names_author         +0.46    names the tweet's author (a word of the display name, the handle)
+names_author         +0.47    names the tweet's author (a word of the display name, the handle)
                               — weak alone: accounts name themselves in their own tweets
-page_length          -1.08    is as long as the page's own paragraphs (length over the median
+page_length          -1.07    is as long as the page's own paragraphs (length over the median
                               paragraph, capped at 2)
 ends_sentence        -0.75    ends a sentence
-sentences            +0.77    holds several sentences, as article paragraphs do
+sentences            +0.73    holds several sentences, as article paragraphs do
 whitespace_gap       +0.88    is separated from the tweet by a white-space-only line and is
                               not indented (the embed's first line break)
-indent_break         +3.00    is not indented while the line below is (extractors keep the
+indent_break         +2.99    is not indented while the line below is (extractors keep the
                               blockquote's indentation and strip the article's)
-entities             -3.89    holds an @mention, #hashtag, URL or pic.twitter.com link
-emoji                -1.92    holds an emoji
-first_person         -0.50    speaks in the first person ("I", "we", "je", "ich", "yo", "私")
+entities             -3.90    holds an @mention, #hashtag, URL or pic.twitter.com link
+emoji                -1.95    holds an emoji
+first_person         -0.51    speaks in the first person ("I", "we", "je", "ich", "yo", "私")
                               outside quotation marks (quoted speech is someone else's)
-quotation            -2.20    is one quotation from mark to mark
-short                +0.63    is short for the page (under half its median paragraph)
-tiny                 -0.64    is a label's length (under 24): "Merken.", "Advertisement"
-same_shape           -3.88    opens like a line below (the same bullet, emoji, quote mark,
+quotation            -2.19    is one quotation from mark to mark
+short                +0.62    is short for the page (under half its median paragraph)
+tiny                 -0.63    is a label's length (under 24): "Merken.", "Advertisement"
+same_shape           -3.87    opens like a line below (the same bullet, emoji, quote mark,
                               enumeration ``a)``/``(2)``, or label ``CNN:``)
 list_below           -2.40    ends with ``:`` above lines that open alike (it introduces the
                               tweet's own list)
 heads_list           -2.58    sits, as a whole sentence, above lines that open alike
 bullet               -3.79    opens with a bullet or emoji people type in tweets (``・``, ``📌``)
-stacked_short        -0.78    is short, and so is the line below (a tweet's stacked lines)
-tweet_above          -2.98    sits under a line with entities (between two lines of a tweet)
-refers_back          -1.84    sits above a line that opens by pointing back ("J'en…", "Even…",
+stacked_short        -0.76    is short, and so is the line below (a tweet's stacked lines)
+tweet_above          -3.00    sits under a line with entities (between two lines of a tweet)
+refers_back          -1.83    sits above a line that opens by pointing back ("J'en…", "Even…",
                               "In dem Satz…", "It…")
 ===================  =======  ===============================================================
 
@@ -64,34 +64,32 @@ import statistics
 from dataclasses import dataclass
 from enum import Enum
 
-from archiver.entities import weighted_length
-
 WEIGHTS: dict[str, float] = {
-    "bias": 2.94,
+    "bias": 2.93,
     "stamp": 1.97,
-    "item_below": 1.1,
+    "item_below": 1.11,
     "item": 1.15,
     "introduces": 0.41,
     "attribution": 1.28,
-    "names_author": 0.46,
-    "page_length": -1.08,
+    "names_author": 0.47,
+    "page_length": -1.07,
     "ends_sentence": -0.75,
-    "sentences": 0.77,
+    "sentences": 0.73,
     "whitespace_gap": 0.88,
-    "indent_break": 3.0,
-    "entities": -3.89,
-    "emoji": -1.92,
-    "first_person": -0.5,
-    "quotation": -2.2,
-    "short": 0.63,
-    "tiny": -0.64,
-    "same_shape": -3.88,
+    "indent_break": 2.99,
+    "entities": -3.9,
+    "emoji": -1.95,
+    "first_person": -0.51,
+    "quotation": -2.19,
+    "short": 0.62,
+    "tiny": -0.63,
+    "same_shape": -3.87,
     "list_below": -2.4,
     "heads_list": -2.58,
     "bullet": -3.79,
-    "stacked_short": -0.78,
-    "tweet_above": -2.98,
-    "refers_back": -1.84,
+    "stacked_short": -0.76,
+    "tweet_above": -3.0,
+    "refers_back": -1.83,
 }
 # A line is the tweet's while the evidence leans that way (score under 0: P(prose) < 1/2),
 # the article's once it clearly does (from 1.0: P(prose) > 0.73); between, it is kept and
@@ -146,6 +144,12 @@ _SENTENCES = re.compile(r"[.!?。！？]\s+\S")
 _WORD = re.compile(r"\w+")
 
 
+def _weight(text: str) -> int:
+    """A line's length as Twitter weighs it, near enough for comparing lines and cheap: code
+    points past U+10FF (CJK, emoji) count 2, the rest 1 (links are not shortened here)."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0x10FF and not 0x2000 <= ord(ch) <= 0x2037)
+
+
 def _has_emoji(text: str) -> bool:
     return any(
         0x1F300 <= ord(ch) <= 0x1FAFF or 0x2600 <= ord(ch) <= 0x27BF or 0x2B00 <= ord(ch) <= 0x2BFF
@@ -162,7 +166,7 @@ class Page:
     @classmethod
     def of(cls, lines: list[str]) -> Page:
         """The statistics of the page's paragraphs (its non-blank lines out of tweets' reach)."""
-        lengths = [weighted_length(x.strip()) for x in lines if x.strip()]
+        lengths = [_weight(x.strip()) for x in lines if x.strip()]
         return cls(float(statistics.median(lengths)) if lengths else 0.0)
 
 
@@ -196,7 +200,7 @@ def signals(c: Candidate, page: Page) -> dict[str, float]:
     openings = [_opening(ITEM_MARKER.sub("", x.strip())) for x in c.body]
     words = {w.casefold() for w in _WORD.findall(text)}
     names = {w.casefold() for w in _WORD.findall(c.author) if len(w) >= 4}
-    length = weighted_length(text)
+    length = _weight(text)
     median = page.median or 1.0
     # The author's display name can hold a hashtag or an emoji of its own ("Johannes Ceh
     # #ValueEnhancer"): prose that names the author must not read as tweet text for it.
@@ -227,7 +231,7 @@ def signals(c: Candidate, page: Page) -> dict[str, float]:
         "list_below": float(listed and text.endswith((":", "："))),
         "heads_list": float(listed and length >= 24 and _opening(text) not in openings),
         "bullet": float(bool(_BULLET.match(text))),
-        "stacked_short": float(length < median / 2 and weighted_length(below) < median / 2),
+        "stacked_short": float(length < median / 2 and _weight(below) < median / 2),
         "tweet_above": float(
             c.above is not None
             and bool(_ENTITY.search(c.above.replace(c.author, " ") if c.author else c.above))

@@ -97,15 +97,16 @@ def extract_text(text: str) -> list[Found]:
     ]
     if not credits:
         return []
-    page = _page(lines, credits)
+    reaches = [(i, _reach(lines, i, credit)) for i, credit in credits]
+    page = _page(lines, reaches)
     found = []
-    for i, credit in credits:
+    for (i, credit), (_, reach) in zip(credits, reaches, strict=True):
         date_text = credit.date_text
         next_line = lines[i + 1].raw.strip() if i + 1 < len(lines) else ""
         used_next = False
         if not date_text and next_line and dates.parse_shown_date(next_line):
             date_text, used_next = next_line, True
-        body, first, alternative = _body(lines, i, credit, page)
+        body, first, alternative = _body(lines, i, credit, reach, page)
         if not body:
             continue
         tweet = make_tweet(
@@ -125,39 +126,22 @@ def extract_text(text: str) -> list[Found]:
     return found
 
 
-def _next_up(lines: list[_Line], j: int, depth: int) -> str | None:
-    """The nearest non-blank line above ``lines[j]`` the same tweet could still reach."""
-    k = j - 1
-    while k >= 0 and lines[k].depth == depth and lines[k].blank and not lines[k].empty:
-        k -= 1
-    if k < 0 or lines[k].depth != depth or lines[k].empty or _is_credit(lines[k]):
-        return None
-    return lines[k].raw
-
-
-def _page(lines: list[_Line], credits: list[tuple[int, Credit]]) -> Page:
+def _page(lines: list[_Line], reaches: list[tuple[int, list[tuple[int, bool]]]]) -> Page:
     """The page's own paragraphs: every line no tweet could reach (else every line)."""
-    reach: set[int] = set()
-    for i, credit in credits:
-        reach.update(range(_body(lines, i, credit, None)[1], i + 2))
-    prose = [x.raw for k, x in enumerate(lines) if k not in reach]
+    reached = {k for at, reach in reaches for k in (at, at + 1, *(j for j, _ in reach))}
+    prose = [x.raw for k, x in enumerate(lines) if k not in reached]
     return Page.of(prose if any(x.strip() for x in prose) else [x.raw for x in lines])
 
 
-def _body(
-    lines: list[_Line], at: int, credit: Credit, page: Page | None
-) -> tuple[list[str], int, str | None]:
-    """The tweet's lines above the credit at ``lines[at]``, the index of the first one, and
-    the shorter reading when a line was taken in doubt (else None). Without a page, every
-    line within the hard limits is taken (how far a tweet could reach)."""
+def _reach(lines: list[_Line], at: int, credit: Credit) -> list[tuple[int, bool]]:
+    """The lines above the credit at ``lines[at]`` that the tweet could take, within the hard
+    limits, bottom up: (index, whether a white-space-only line lies below it)."""
     depth = lines[at].depth
-    body: list[str] = [credit.before.strip()] if credit.before.strip() else []
-    raw: list[str] = [credit.before] if body else []
-    first = at
-    alternative: list[str] | None = None
+    taken: list[str] = [credit.before.strip()] if credit.before.strip() else []
+    out: list[tuple[int, bool]] = []
     j = at - 1
     # In a Markdown quote block an empty quote line may separate the body from the credit.
-    while not body and j >= 0 and depth and lines[j].depth == depth and lines[j].blank:
+    while not taken and j >= 0 and depth and lines[j].depth == depth and lines[j].blank:
         j -= 1
     gap = False
     while j >= 0:
@@ -165,26 +149,41 @@ def _body(
         if line.depth != depth or line.empty or _is_credit(line):
             break
         if line.blank:  # white space of the page's indentation: weighed, never kept
-            gap = gap or bool(body)
+            gap = gap or bool(taken)
             j -= 1
             continue
         stripped = line.raw.strip()
-        if not _fits([stripped, *body]):
+        if not _fits([stripped, *taken]):
             break
-        if body and page is not None:
-            above = _next_up(lines, j, depth)
-            candidate = Candidate(
-                line.raw, tuple(raw), gap, credit.author, credit.handle, above=above
-            )
+        taken.insert(0, stripped)
+        out.append((j, gap))
+        gap = False
+        j -= 1
+    return out
+
+
+def _body(
+    lines: list[_Line], at: int, credit: Credit, reach: list[tuple[int, bool]], page: Page
+) -> tuple[list[str], int, str | None]:
+    """The tweet's lines above the credit at ``lines[at]``, the index of the first one, and
+    the shorter reading when a line was taken in doubt (else None)."""
+    body: list[str] = [credit.before.strip()] if credit.before.strip() else []
+    raw: list[str] = [credit.before] if body else []
+    first = at
+    alternative: list[str] | None = None
+    for n, (j, gap) in enumerate(reach):
+        line = lines[j].raw
+        if body:
+            above = lines[reach[n + 1][0]].raw if n + 1 < len(reach) else None
+            candidate = Candidate(line, tuple(raw), gap, credit.author, credit.handle, above)
             seen = verdict(candidate, page)
             if seen is Verdict.PROSE:
                 break
             if seen is Verdict.DOUBT and alternative is None:
                 alternative = list(body)
-        body.insert(0, stripped)
-        raw.insert(0, line.raw)
-        first, gap = j, False
-        j -= 1
+        body.insert(0, line.strip())
+        raw.insert(0, line)
+        first = j
     if body:
         body[0] = ITEM_MARKER.sub("", body[0])
     if alternative:
