@@ -601,3 +601,15 @@ def test_hostile_article_writes_nothing_outside_the_archive(tmp_path: Path) -> N
         assert safe_name(record["key"]) == record["key"]
         tweet = Tweet(key=record["key"], handle=record["handle"])
         assert safe_join(archive, card_relpath(tweet, "png")).is_relative_to(archive)
+
+
+def test_an_embed_before_the_html_element_keeps_its_evidence() -> None:
+    # Found by the fuzzer: lxml parses such a page as fragments moved into a new root.
+    page = (
+        '<blockquote class="twitter-tweet"><p lang="en">Hi there</p>&mdash; A (@a) '
+        '<a href="https://twitter.com/a/status/1646195010880393216">April 12, 2023</a>'
+        "</blockquote>\n<html><body><p>Text</p></body></html>"
+    )
+    doc = extract_bytes(page.encode(), "a.html")
+    assert [f.tweet.id for f in doc.found] == ["1646195010880393216"]
+    assert doc.found[0].snippet.startswith('<blockquote class="twitter-tweet">')

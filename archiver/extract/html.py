@@ -217,7 +217,11 @@ class _SourceIndex:
                 ranks[other] = on_line.get(other.sourceline, 0)
                 on_line[other.sourceline] = ranks[other] + 1
             self._ranks[el.tag] = ranks
-        nth = ranks[el]
+        nth = ranks.get(el)
+        if nth is None:
+            # lxml's fragment parser moves a page's elements into a new root, so one that
+            # stood before <html> is not under the root of its own document: no rank.
+            return None
         matches = self._openers.get((el.tag, line))
         if matches is None:
             start_of_line = self._line_starts[line - 1]
