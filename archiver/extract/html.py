@@ -219,8 +219,8 @@ class _SourceIndex:
             self._ranks[el.tag] = ranks
         nth = ranks.get(el)
         if nth is None:
-            # lxml's fragment parser moves a page's elements into a new root, so one that
-            # stood before <html> is not under the root of its own document: no rank.
+            # Not under its document's root (lxml moves what follows </html> elsewhere):
+            # no rank, so the element's own serialization is the evidence.
             return None
         matches = self._openers.get((el.tag, line))
         if matches is None:
