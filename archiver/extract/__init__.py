@@ -131,20 +131,27 @@ def dedupe(found: list[Found]) -> list[Found]:
 
 
 def extract_bytes(
-    data: bytes, path: str, url: str | None = None, record: str | None = None
+    data: bytes,
+    path: str,
+    url: str | None = None,
+    record: str | None = None,
+    charset: str | None = None,
 ) -> Document:
     """Extract every embedded tweet from a document's bytes.
 
     ``path`` names the source; ``url`` and ``record`` locate an article read from a web
-    archive (its target URI and WARC record id).
+    archive (its target URI and WARC record id); ``charset`` is the one its HTTP response
+    declared, which outranks the page's ``<meta charset>``.
     """
     sha = hashlib.sha256(data).hexdigest()
     if not data or data.isspace():
         raise InputError("empty file")
-    text, encoding = decode(data)
+    text, encoding = decode(data, charset)
     if "\x00" in text:
         text = text.replace("\x00", "")
-    fmt = sniff_format(text, path)
+    # A web archive's record was served as HTML (only those are read): the name of the WARC
+    # file says nothing about it, and a served fragment without <html> is still HTML.
+    fmt = "html" if record else sniff_format(text, path)
     try:
         if fmt == "html":
             # The pre-check reads the bytes when they are ASCII-compatible (fastest).

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
@@ -79,7 +80,7 @@ _CANDIDATES = etree.XPath(
 )
 
 _WS = re.compile(r"[ \t\r\n\f]+")
-_TOKEN = re.compile(r"[ \t\r\n\f]+|[^ \t\r\n\f]+")
+_SPACE_CHARS = " \t\r\n\f"  # HTML's white space (not Python's: no NBSP, no \v)
 _ID_ATTRS = (
     "data-tweet-id",
     "data-tweetid",
@@ -174,6 +175,13 @@ def _extract_tree(root: etree._Element, index: _SourceIndex) -> Iterator[Found]:
             yield found
 
 
+@cache
+def _tag_pattern(tag: str, before: str, after: str) -> re.Pattern[str]:
+    """A tag's opener (or closer) pattern, compiled once per tag: ``re``'s own cache lookup
+    cost as much as the match."""
+    return re.compile(before + re.escape(tag) + after, re.IGNORECASE)
+
+
 class _SourceIndex:
     """Finds the exact source text of an element, so evidence is the markup as written."""
 
@@ -209,14 +217,18 @@ class _SourceIndex:
                 ranks[other] = on_line.get(other.sourceline, 0)
                 on_line[other.sourceline] = ranks[other] + 1
             self._ranks[el.tag] = ranks
-        nth = ranks[el]
+        nth = ranks.get(el)
+        if nth is None:
+            # Not under its document's root (lxml moves what follows </html> elsewhere):
+            # no rank, so the element's own serialization is the evidence.
+            return None
         matches = self._openers.get((el.tag, line))
         if matches is None:
             start_of_line = self._line_starts[line - 1]
             end_of_line = (
                 self._line_starts[line] if line < len(self._line_starts) else len(self.source)
             )
-            opener = re.compile(r"<" + re.escape(el.tag) + r"\b", re.IGNORECASE)
+            opener = _tag_pattern(el.tag, r"<", r"\b")
             matches = [m.start() for m in opener.finditer(self.source, start_of_line, end_of_line)]
             self._openers[(el.tag, line)] = matches
         if nth >= len(matches):
@@ -224,7 +236,7 @@ class _SourceIndex:
         return self._to_close(matches[nth], el.tag)
 
     def _to_close(self, start: int, tag: str) -> str | None:
-        pattern = re.compile(r"<(/?)" + re.escape(tag) + r"\b[^>]*>", re.IGNORECASE)
+        pattern = _tag_pattern(tag, r"<(/?)", r"\b[^>]*>")
         depth = 0
         limit = min(len(self.source), start + 200_000)
         for match in pattern.finditer(self.source, start, limit):
@@ -249,17 +261,22 @@ class _Text:
         self.stopped = False
 
     def emit(self, text: str) -> None:
-        if self.stopped:
+        """Add a text node: white-space runs collapse to one space, as a browser shows them.
+
+        Done a node at a time with ``str.strip`` and one ``sub`` (a word at a time in Python
+        was the largest cost of reading an embed).
+        """
+        if self.stopped or not text:
             return
-        for match in _TOKEN.finditer(text):
-            token = match.group(0)
-            if token[0] in " \t\r\n\f":
-                self.space = True
-                continue
-            if self.space and self.length and self.parts[-1][-1:] != "\n":
-                self._put(" ")
-            self.space = False
-            self._put(token)
+        if text[0] in _SPACE_CHARS:
+            self.space = True
+        body = text.strip(_SPACE_CHARS)
+        if not body:
+            return
+        if self.space and self.length and self.parts[-1][-1:] != "\n":
+            self._put(" ")
+        self._put(_WS.sub(" ", body))
+        self.space = text[-1] in _SPACE_CHARS
 
     def newline(self) -> None:
         """Start a new line unless at one already (block elements)."""
