@@ -108,7 +108,8 @@ def as_user_python(user: int, stage: Path) -> tuple[list[str], dict[str, str]]:
     if _runs_as(user, sys.executable, {}, stage):
         return [sys.executable], {}
     site = stage / "site"
-    shutil.copytree(ROOT / "archiver", site / "archiver", ignore=shutil.ignore_patterns("__pycache__"))
+    no_cache = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "archiver", site / "archiver", ignore=no_cache)
     for dist in _runtime_distributions():
         for file in dist.files or []:
             source = Path(dist.locate_file(file))
