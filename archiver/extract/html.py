@@ -20,11 +20,19 @@ from lxml import etree
 
 from archiver.errors import InputError
 from archiver.extract.common import (
-    Anchor,
     make_tweet,
     parse_credit,
     parse_status_url,
     valid_id,
+)
+from archiver.extract.htmltext import (
+    WS,
+    SourceIndex,
+    classes,
+    inside,
+    join_paragraphs,
+    lang_of,
+    visible,
 )
 from archiver.model import Found
 
@@ -78,8 +86,6 @@ _CANDIDATES = etree.XPath(
     " 'tweet') and contains(translate(@class, 'TEX', 'tex'), 'text')]"
 )
 
-_WS = re.compile(r"[ \t\r\n\f]+")
-_TOKEN = re.compile(r"[ \t\r\n\f]+|[^ \t\r\n\f]+")
 _ID_ATTRS = (
     "data-tweet-id",
     "data-tweetid",
@@ -88,29 +94,6 @@ _ID_ATTRS = (
     "data-tweet-status-id",
     "data-status-id",
 )
-_SKIP_TAGS = frozenset({"script", "style", "template", "noscript", "textarea", "svg", "button"})
-_BLOCK_TAGS = frozenset(
-    {
-        "p",
-        "div",
-        "li",
-        "ul",
-        "ol",
-        "section",
-        "header",
-        "footer",
-        "figure",
-        "figcaption",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "tr",
-        "table",
-    }
-)
 _TEXT_CLASS = re.compile(r"tweet[-_]*(?:__)?(?:body[-_]*)?text|tweet-embed-text", re.IGNORECASE)
 _NAME_CLASS = re.compile(
     r"(?:display-?name|author-name|fullname|identity-name|-name\b|__name)", re.IGNORECASE
@@ -118,12 +101,8 @@ _NAME_CLASS = re.compile(
 _SCREEN_CLASS = re.compile(r"screen-?name|username|user-?handle", re.IGNORECASE)
 
 
-def _classes(el: etree._Element) -> set[str]:
-    return set((el.get("class") or "").lower().split())
-
-
 def _is_tweet_blockquote(el: etree._Element) -> bool:
-    return el.tag == "blockquote" and bool(_classes(el) & {"twitter-tweet", "twitter-video"})
+    return el.tag == "blockquote" and bool(classes(el) & {"twitter-tweet", "twitter-video"})
 
 
 # libxml2's default limits (text nodes of 10 MB, 256 levels of nesting) end the parse early
@@ -148,10 +127,10 @@ def extract_html(source: str, *, checked: bool = False) -> list[Found]:
         if error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
             limit = error.message.split(",")[0]
             raise InputError(f"HTML too deep or too large to read whole ({limit})")
-    return list(_extract_tree(root, _SourceIndex(source)))
+    return list(_extract_tree(root, SourceIndex(source)))
 
 
-def _extract_tree(root: etree._Element, index: _SourceIndex) -> Iterator[Found]:
+def _extract_tree(root: etree._Element, index: SourceIndex) -> Iterator[Found]:
     for el in _CANDIDATES(root):
         tag = el.tag
         found: Found | None = None
@@ -174,172 +153,6 @@ def _extract_tree(root: etree._Element, index: _SourceIndex) -> Iterator[Found]:
             yield found
 
 
-class _SourceIndex:
-    """Finds the exact source text of an element, so evidence is the markup as written."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self._line_starts: list[int] | None = None
-        # Per tag: each element's rank among the tag's elements on its line; per (tag, line):
-        # where the tag's openers are. Built once, so a page of many embeds stays linear.
-        self._ranks: dict[str, dict[etree._Element, int]] = {}
-        self._openers: dict[tuple[str, int], list[int]] = {}
-
-    def snippet(self, el: etree._Element) -> str:
-        exact = self._exact(el)
-        if exact is not None:
-            return exact
-        return etree.tostring(el, encoding="unicode", with_tail=False, method="html")
-
-    def _exact(self, el: etree._Element) -> str | None:
-        line = el.sourceline
-        if not line:
-            return None
-        if self._line_starts is None:
-            starts = [0]
-            starts.extend(m.end() for m in re.finditer("\n", self.source))
-            self._line_starts = starts
-        if line > len(self._line_starts):
-            return None
-        # Which occurrence of this tag on that line is it?
-        ranks = self._ranks.get(el.tag)
-        if ranks is None:
-            ranks, on_line = {}, {}
-            for other in el.getroottree().getroot().iter(el.tag):
-                ranks[other] = on_line.get(other.sourceline, 0)
-                on_line[other.sourceline] = ranks[other] + 1
-            self._ranks[el.tag] = ranks
-        nth = ranks[el]
-        matches = self._openers.get((el.tag, line))
-        if matches is None:
-            start_of_line = self._line_starts[line - 1]
-            end_of_line = (
-                self._line_starts[line] if line < len(self._line_starts) else len(self.source)
-            )
-            opener = re.compile(r"<" + re.escape(el.tag) + r"\b", re.IGNORECASE)
-            matches = [m.start() for m in opener.finditer(self.source, start_of_line, end_of_line)]
-            self._openers[(el.tag, line)] = matches
-        if nth >= len(matches):
-            return None
-        return self._to_close(matches[nth], el.tag)
-
-    def _to_close(self, start: int, tag: str) -> str | None:
-        pattern = re.compile(r"<(/?)" + re.escape(tag) + r"\b[^>]*>", re.IGNORECASE)
-        depth = 0
-        limit = min(len(self.source), start + 200_000)
-        for match in pattern.finditer(self.source, start, limit):
-            if match.group(1):
-                depth -= 1
-                if depth == 0:
-                    return self.source[start : match.end()]
-            elif not match.group(0).endswith("/>"):
-                depth += 1
-        return None
-
-
-class _Text:
-    """Visible text of a subtree, HTML white-space rules applied, with the anchors' spans."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.length = 0
-        self.space = False
-        self.anchors: list[Anchor] = []
-        self.stop: etree._Element | None = None
-        self.stopped = False
-
-    def emit(self, text: str) -> None:
-        if self.stopped:
-            return
-        for match in _TOKEN.finditer(text):
-            token = match.group(0)
-            if token[0] in " \t\r\n\f":
-                self.space = True
-                continue
-            if self.space and self.length and self.parts[-1][-1:] != "\n":
-                self._put(" ")
-            self.space = False
-            self._put(token)
-
-    def newline(self) -> None:
-        """Start a new line unless at one already (block elements)."""
-        self.space = False
-        if self.length and self.parts[-1][-1:] != "\n":
-            self._put("\n")
-
-    def _put(self, text: str) -> None:
-        self.parts.append(text)
-        self.length += len(text)
-
-    def walk(self, el: etree._Element, skip: set[etree._Element] | None = None) -> None:
-        if el.text:
-            self.emit(el.text)
-        for child in el:
-            self._child(child, skip)
-            if child.tail:
-                self.emit(child.tail)
-
-    def _child(self, el: etree._Element, skip: set[etree._Element] | None) -> None:
-        if el is self.stop:
-            self.stopped = True
-        if self.stopped:
-            return
-        tag = el.tag
-        if not isinstance(tag, str) or tag in _SKIP_TAGS or (skip and el in skip):
-            return
-        if tag == "br":
-            self.space = False
-            if self.length:
-                self._put("\n")  # each <br> is a line break: <br><br> keeps a blank line
-            return
-        if tag == "img":
-            if "emoji" in (el.get("class") or "").lower():
-                self.emit(el.get("alt") or "")
-            return
-        if tag in _BLOCK_TAGS:
-            self.newline()
-        if tag == "a":
-            start = self.length + (1 if self.space and self.length else 0)
-            self.walk(el, skip)
-            self.anchors.append(
-                Anchor(
-                    start,
-                    self.length,
-                    el.get("href") or "",
-                    "",
-                    el.get("title") or el.get("data-expanded-url"),
-                )
-            )
-        else:
-            self.walk(el, skip)
-        if tag in _BLOCK_TAGS:
-            self.newline()
-
-    def result(self) -> tuple[str, list[Anchor]]:
-        raw = "".join(self.parts)
-        lead = len(raw) - len(raw.lstrip())
-        text = raw.strip()
-        anchors = []
-        for a in self.anchors:
-            start, end = max(a.start - lead, 0), min(a.end - lead, len(text))
-            piece = text[start:end]
-            start += len(piece) - len(piece.lstrip())
-            end -= len(piece) - len(piece.rstrip())
-            if end > start:
-                anchors.append(Anchor(start, end, a.href, text[start:end], a.title))
-        return text, anchors
-
-
-def _visible(
-    el: etree._Element, skip: set[etree._Element] | None = None, stop: etree._Element | None = None
-) -> tuple[str, list[Anchor]]:
-    """The visible text of ``el`` (minus ``skip``, up to ``stop``) and its anchors."""
-    builder = _Text()
-    builder.stop = stop
-    builder.walk(el, skip)
-    return builder.result()
-
-
 def _own_elements(root: etree._Element) -> list[etree._Element]:
     """The elements whose nearest tweet blockquote is ``root``, in document order.
 
@@ -359,14 +172,8 @@ def _own_elements(root: etree._Element) -> list[etree._Element]:
     return out
 
 
-def _lang(el: etree._Element) -> str | None:
-    return (
-        el.get("lang") or el.get("{http://www.w3.org/XML/1998/namespace}lang") or el.get("xml:lang")
-    )
-
-
 def _blockquote(
-    bq: etree._Element, index: _SourceIndex, id_hint: str | None = None, markup: str | None = None
+    bq: etree._Element, index: SourceIndex, id_hint: str | None = None, markup: str | None = None
 ) -> Found | None:
     """A tweet blockquote: text ``<p>``s, then ``— Name (@handle) <a href=status>date</a>``."""
     classed = _is_tweet_blockquote(bq)
@@ -386,12 +193,12 @@ def _blockquote(
         if own_text and own_text[:1] not in ("\u2014", "\u2015", "\u2013", "-"):
             body.append(p)
     permalink = next(
-        ((a, s) for a, s in statuses if not any(_inside(a, p) for p in body)),
+        ((a, s) for a, s in statuses if not any(inside(a, p) for p in body)),
         statuses[-1] if statuses else None,
     )
     order = {node: i for i, node in enumerate(own)}
     text_ps = [p for p in body if permalink is None or order[p] < order[permalink[0]]]
-    rest, rest_anchors = _visible(bq, skip | set(text_ps), stop=permalink[0] if permalink else None)
+    rest, rest_anchors = visible(bq, skip | set(text_ps), stop=permalink[0] if permalink else None)
     lines = rest.split("\n")
     credit = None
     for at in range(len(lines) - 1, -1, -1):
@@ -399,7 +206,7 @@ def _blockquote(
         if credit:
             break
     if text_ps:
-        text, anchors = _join([_visible(p, skip) for p in text_ps])
+        text, anchors = join_paragraphs([visible(p, skip) for p in text_ps])
     elif credit:
         # No <p>: the tweet is the text above the credit line (early and hand-made embeds).
         text = "\n".join([*lines[:at], credit.before]).strip() or None
@@ -416,13 +223,13 @@ def _blockquote(
     datetime_attr = None
     if permalink is not None:
         anchor = permalink[0]
-        date_text = _WS.sub(" ", anchor.text_content() or "").strip() or None
+        date_text = WS.sub(" ", anchor.text_content() or "").strip() or None
         datetime_attr = anchor.get("data-datetime")
         for time_el in anchor.iter("time"):
             datetime_attr = datetime_attr or time_el.get("datetime")
     if credit and credit.date_text:
         date_text = date_text or credit.date_text
-    lang = next((_lang(p) for p in text_ps if _lang(p)), None) or _lang(bq)
+    lang = next((lang_of(p) for p in text_ps if lang_of(p)), None) or lang_of(bq)
     tweet = make_tweet(
         tweet_id=tweet_id,
         handle=handle,
@@ -435,48 +242,22 @@ def _blockquote(
         href=permalink[0].get("href") if permalink else None,
     )
     kind = markup or (
-        "blockquote." + ("twitter-video" if "twitter-video" in _classes(bq) else "twitter-tweet")
+        "blockquote." + ("twitter-video" if "twitter-video" in classes(bq) else "twitter-tweet")
         if classed
         else "blockquote"
     )
     return Found(tweet=tweet, snippet=index.snippet(bq), markup=kind)
 
 
-def _inside(el: etree._Element, ancestor: etree._Element) -> bool:
-    parent = el
-    while parent is not None:
-        if parent is ancestor:
-            return True
-        parent = parent.getparent()
-    return False
-
-
-def _join(pieces: list[tuple[str, list[Anchor]]]) -> tuple[str, list[Anchor]]:
-    """Paragraphs of one tweet joined by a blank line (wpautop split them at one)."""
-    text = ""
-    anchors: list[Anchor] = []
-    for piece, piece_anchors in pieces:
-        if not piece:
-            continue
-        if text:
-            text += "\n\n"
-        offset = len(text)
-        anchors.extend(
-            Anchor(a.start + offset, a.end + offset, a.href, a.text, a.title) for a in piece_anchors
-        )
-        text += piece
-    return text, anchors
-
-
 def _stub(
-    el: etree._Element, index: _SourceIndex, markup: str, tweet_id: str, handle: str | None = None
+    el: etree._Element, index: SourceIndex, markup: str, tweet_id: str, handle: str | None = None
 ) -> Found:
     tweet = make_tweet(tweet_id=tweet_id, handle=handle, author=None, date_text=None)
     return Found(tweet=tweet, snippet=index.snippet(el), markup=markup)
 
 
 def _id_container(
-    el: etree._Element, index: _SourceIndex, markup: str, raw_id: str | None
+    el: etree._Element, index: SourceIndex, markup: str, raw_id: str | None
 ) -> Found | None:
     """AMP and CMS containers: the id, plus the placeholder blockquote when there is one."""
     tweet_id = valid_id((raw_id or "").strip())
@@ -489,7 +270,7 @@ def _id_container(
     return _stub(el, index, markup, tweet_id)
 
 
-def _iframe(el: etree._Element, index: _SourceIndex) -> Found | None:
+def _iframe(el: etree._Element, index: SourceIndex) -> Found | None:
     """A widget iframe left in a page saved after widgets.js ran; only the id survives."""
     tweet_id = valid_id(el.get("data-tweet-id"))
     if tweet_id is None:
@@ -507,7 +288,7 @@ def _iframe(el: etree._Element, index: _SourceIndex) -> Found | None:
     return _stub(el, index, "iframe.twitter-tweet-rendered", tweet_id)
 
 
-def _data_id(el: etree._Element, index: _SourceIndex) -> Found | None:
+def _data_id(el: etree._Element, index: SourceIndex) -> Found | None:
     """A CMS container that carries only the id in a data attribute."""
     for name in _ID_ATTRS:
         raw = el.get(name)
@@ -520,7 +301,7 @@ def _data_id(el: etree._Element, index: _SourceIndex) -> Found | None:
     return None
 
 
-def _widget_text(el: etree._Element, index: _SourceIndex) -> Found | None:
+def _widget_text(el: etree._Element, index: SourceIndex) -> Found | None:
     """The widget's rendered DOM or a publisher's own card: a ``*tweet*text`` element.
 
     The card is the nearest ancestor holding a status permalink; name, screen name and
@@ -536,7 +317,7 @@ def _widget_text(el: etree._Element, index: _SourceIndex) -> Found | None:
             return None
         for a in card.iter("a"):
             parsed = parse_status_url(a.get("href"))
-            if parsed and not _inside(a, el):
+            if parsed and not inside(a, el):
                 permalink = (a, parsed)
         for attr in ("data-tweet-id", "data-click-to-open-target", "cite"):
             if permalink is None and card.get(attr):
@@ -552,10 +333,10 @@ def _widget_text(el: etree._Element, index: _SourceIndex) -> Found | None:
         return None
     anchor, (url_handle, tweet_id) = permalink
     author, handle = _card_names(el)
-    text, anchors = _visible(el)
+    text, anchors = visible(el)
     date_text = datetime_attr = None
     if anchor is not None:
-        date_text = _WS.sub(" ", anchor.text_content() or "").strip() or None
+        date_text = WS.sub(" ", anchor.text_content() or "").strip() or None
         datetime_attr = anchor.get("data-datetime")
         for time_el in anchor.iter("time"):
             datetime_attr = datetime_attr or time_el.get("datetime")
@@ -570,7 +351,7 @@ def _widget_text(el: etree._Element, index: _SourceIndex) -> Found | None:
         author=author,
         date_text=date_text,
         datetime_attr=datetime_attr,
-        lang=_lang(el),
+        lang=lang_of(el),
         text=text,
         anchors=anchors,
         href=anchor.get("href") if anchor is not None else None,
@@ -597,20 +378,20 @@ def _card_names(text_el: etree._Element) -> tuple[str | None, str | None]:
         if len(texts) > 1:
             break
         for node in ancestor.iter():
-            if not isinstance(node.tag, str) or _inside(node, text_el):
+            if not isinstance(node.tag, str) or inside(node, text_el):
                 continue
             cls = node.get("class") or ""
             if handle is None and _SCREEN_CLASS.search(cls):
                 handle = (node.text_content() or "").strip().lstrip("@\uff20") or None
             elif author is None and _NAME_CLASS.search(cls) and not _SCREEN_CLASS.search(cls):
-                author = _WS.sub(" ", node.text_content() or "").strip() or None
+                author = WS.sub(" ", node.text_content() or "").strip() or None
         if author and handle:
             break
         ancestor = ancestor.getparent()
     return author, handle
 
 
-def _wordpress_figure(figure: etree._Element, index: _SourceIndex) -> Found | None:
+def _wordpress_figure(figure: etree._Element, index: SourceIndex) -> Found | None:
     """A WordPress embed block as stored in the post, before oEmbed: only the status URL.
 
     ``<figure class="wp-block-embed-twitter"><div class="wp-block-embed__wrapper">URL</div>``
