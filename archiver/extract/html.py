@@ -13,17 +13,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 from lxml import etree
 
+from archiver import dates
 from archiver.errors import InputError
 from archiver.extract.common import (
     make_tweet,
     parse_credit,
     parse_status_url,
+    safe_href,
     valid_id,
+)
+from archiver.extract.containers import (
+    Card,
+    container_status,
+    inside_card,
+    substack_card,
+    tweet_entry,
 )
 from archiver.extract.htmltext import (
     WS,
@@ -34,7 +44,7 @@ from archiver.extract.htmltext import (
     lang_of,
     visible,
 )
-from archiver.model import Found
+from archiver.model import Found, Media, Tweet
 
 # Cheap test before building a tree: most pages of a crawl embed nothing, and almost every
 # page mentions "twitter" (share buttons, meta tags), so look for embed signatures only. It
@@ -47,7 +57,20 @@ _ALWAYS = (
     b"data-status-id",
     b"wp-block-embed-twitter",
     b"is-provider-twitter",
+    # Publisher containers (containers.py): a class or embed-kind value naming the provider.
+    b"embed-twitter",
+    b"twitter-embed",
+    b"embed--twitter",
+    b"twitterembed",
+    b'="twitter"',
+    b"='twitter'",
+    b'type="x"',
+    b'provider="x"',
+    b'service="x"',
+    b"%2fstatus%2f",
 )
+# A status URL in the page: an embed's permalink, a container's attribute, or a link in prose.
+_STATUS_PATH = re.compile(rb"(?:twitter|x)\.com/(?:#!/)?\w{1,15}/status(?:es)?/\d")
 _AFTER_TWEET = re.compile(rb"[-_]*(?:__)?(?:body[-_]*)?text|-embed")
 # A credit line's "(@handle)" ("\xef\xbc\xa0" is a full-width at sign in UTF-8).
 _CREDIT = re.compile(rb"\(\s?(?:@|\xef\xbc\xa0|&#0*64;|&#x0*40;|&commat;)")
@@ -70,8 +93,10 @@ def might_embed(source: bytes | str) -> bool:
                 return True
         elif before.endswith((b"data-", b"embed/")) or _AFTER_TWEET.match(low, at + 5):
             return True
+        elif before[-1:] in b"-_\"' " and low[at + 5 : at + 6] in (b'"', b"'", b" "):
+            return True  # a class word of its own: "tweet", "post-type-tweet"
         at = low.find(b"tweet", at + 5)
-    return _CREDIT.search(low) is not None
+    return _CREDIT.search(low) is not None or _STATUS_PATH.search(low) is not None
 
 
 # Every element that can be (or hold) an embed, in document order, selected in C: walking
@@ -84,6 +109,11 @@ _CANDIDATES = etree.XPath(
     " or @data-tweet-status-id or @data-status-id]"
     " | //*[self::p or self::div or self::section][contains(translate(@class, 'TWE', 'twe'),"
     " 'tweet') and contains(translate(@class, 'TEX', 'tex'), 'text')]"
+    # Publisher containers (containers.py), filtered in Python: an attribute that mentions
+    # the provider or a status, or is the single word "x".
+    " | //*[not(self::a or self::meta or self::link or self::script)][@*[contains(., 'status')"
+    " or contains(translate(., 'TWIER', 'twier'), 'twitter')"
+    " or contains(translate(., 'TWE', 'twe'), 'tweet') or translate(., 'X', 'x') = 'x']]"
 )
 
 _ID_ATTRS = (
@@ -101,8 +131,19 @@ _NAME_CLASS = re.compile(
 _SCREEN_CLASS = re.compile(r"screen-?name|username|user-?handle", re.IGNORECASE)
 
 
+_EMBED_CLASSES = frozenset({"twitter-tweet", "twitter-video"})
+
+
 def _is_tweet_blockquote(el: etree._Element) -> bool:
-    return el.tag == "blockquote" and bool(classes(el) & {"twitter-tweet", "twitter-video"})
+    """The embed blockquote, also renamed for a lazy loader (``data-twitter=twitter-tweet``)."""
+    if el.tag != "blockquote":
+        return False
+    if classes(el) & _EMBED_CLASSES:
+        return True
+    return any(
+        name != "class" and _EMBED_CLASSES.intersection(value.lower().split())
+        for name, value in el.attrib.items()
+    )
 
 
 # libxml2's default limits (text nodes of 10 MB, 256 levels of nesting) end the parse early
@@ -133,11 +174,11 @@ def extract_html(source: str, *, checked: bool = False) -> list[Found]:
 def _extract_tree(root: etree._Element, index: SourceIndex) -> Iterator[Found]:
     for el in _CANDIDATES(root):
         tag = el.tag
-        found: Found | None = None
+        found: Found | list[Found] | None = None
         if tag == "blockquote":
             found = _blockquote(el, index)
         elif tag == "amp-twitter":
-            found = _id_container(el, index, "amp-twitter", el.get("data-tweetid"))
+            found = _amp(el, index)
         elif tag == "iframe":
             found = _iframe(el, index)
         elif tag == "figure":
@@ -147,9 +188,19 @@ def _extract_tree(root: etree._Element, index: SourceIndex) -> Iterator[Found]:
             if "twitter-tweet" in inner:
                 yield from extract_html(inner)
             continue
+        elif inside_card(el):
+            continue  # the card's own markup: read from its JSON
         else:
-            found = _widget_text(el, index) or _data_id(el, index)
-        if found is not None:
+            found = (
+                _substack(el, index)
+                or _widget_text(el, index)
+                or _data_id(el, index)
+                or _tweet_entry(el, index)
+                or _container(el, index)
+            )
+        if isinstance(found, list):
+            yield from found
+        elif found is not None:
             yield found
 
 
@@ -270,13 +321,20 @@ def _id_container(
     return _stub(el, index, markup, tweet_id)
 
 
+def _amp(el: etree._Element, index: SourceIndex) -> Found | None:
+    """``amp-twitter``: ``data-tweetid`` holds the id (or, on some sites, the status URL)."""
+    raw = (el.get("data-tweetid") or "").strip()
+    parsed = parse_status_url(raw)
+    return _id_container(el, index, "amp-twitter", parsed[1] if parsed else raw)
+
+
 def _iframe(el: etree._Element, index: SourceIndex) -> Found | None:
     """A widget iframe left in a page saved after widgets.js ran; only the id survives."""
     tweet_id = valid_id(el.get("data-tweet-id"))
     if tweet_id is None:
         src = el.get("src") or ""
         if "/embed/tweet.html" not in src.lower():
-            return None
+            src = ""
         try:
             query = parse_qs(urlsplit(src).query)
         except ValueError:
@@ -284,7 +342,11 @@ def _iframe(el: etree._Element, index: SourceIndex) -> Found | None:
         # creatorScreenName / siteScreenName are the *article's* accounts: never the author.
         tweet_id = valid_id((query.get("id") or [""])[0])
     if tweet_id is None:
-        return None
+        # An oEmbed proxy (Medium's embedly, Drupal's media/oembed) names the status URL.
+        proxied = container_status(el)
+        if proxied is None:
+            return None
+        return _stub(el, index, "iframe oembed", proxied[1], proxied[0])
     return _stub(el, index, "iframe.twitter-tweet-rendered", tweet_id)
 
 
@@ -404,3 +466,74 @@ def _wordpress_figure(figure: etree._Element, index: SourceIndex) -> Found | Non
         if parsed:
             return _stub(figure, index, "figure.wp-block-embed-twitter", parsed[1], parsed[0])
     return None
+
+
+def _container(el: etree._Element, index: SourceIndex) -> Found | None:
+    """A CMS container naming the provider and carrying the status (containers.py)."""
+    status = container_status(el)
+    if status is None:
+        return None
+    handle, tweet_id = status
+    found = _id_container(el, index, f"container {el.tag}", tweet_id)
+    if found is not None and handle and found.tweet.handle is None:
+        return _stub(el, index, f"container {el.tag}", tweet_id, handle)
+    return found
+
+
+def _tweet_entry(el: etree._Element, index: SourceIndex) -> Found | None:
+    """A live-blog entry of its own kind "tweet": its text and its status link."""
+    entry = tweet_entry(el)
+    if entry is None:
+        return None
+    text, anchors, permalink, tweet_id = entry
+    lines = text.split("\n")
+    credit = parse_credit(lines[-1]) if lines else None
+    if credit is not None:  # a hand-kept credit line closes the entry
+        text = "\n".join([*lines[:-1], credit.before]).strip()
+        anchors = [a for a in anchors if a.end <= len(text)]
+    parsed = parse_status_url(permalink.get("href"))
+    tweet = make_tweet(
+        tweet_id=tweet_id,
+        handle=credit.handle if credit else (parsed[0] if parsed else None),
+        author=credit.author if credit else None,
+        date_text=WS.sub(" ", permalink.text_content() or "").strip() or None,
+        lang=lang_of(el),
+        text=text,
+        anchors=anchors,
+        href=permalink.get("href"),
+    )
+    return Found(tweet=tweet, snippet=index.snippet(el), markup=f"{el.tag} tweet entry")
+
+
+def _substack(el: etree._Element, index: SourceIndex) -> list[Found] | None:
+    """Substack's static card, read in full from ``data-attrs``; its quoted tweet too."""
+    card = substack_card(el)
+    if card is None:
+        return None
+    snippet = index.snippet(el)
+    found = [Found(tweet=_card_tweet(card), snippet=snippet, markup="substack card")]
+    if card.quoted is not None:
+        quoted = _card_tweet(card.quoted)
+        found.append(Found(tweet=quoted, snippet=snippet, markup="substack quoted tweet"))
+    return found
+
+
+def _card_tweet(card: Card) -> Tweet:
+    tweet = make_tweet(
+        tweet_id=card.tweet_id or None,
+        handle=card.handle,
+        author=card.author,
+        date_text=None,
+        datetime_attr=card.date,
+        text=card.text,
+        anchors=list(card.anchors),
+        href=card.href or None,
+    )
+    created = dates.parse_datetime_attr(card.date) if card.date else None
+    media = tuple(Media(url, shown) for url, shown in card.media if safe_href(url))
+    extra = {m for m in tweet.media}
+    return replace(
+        tweet,
+        date=tweet.date or (created.date().isoformat() if created else None),
+        media=tweet.media + tuple(m for m in media if m not in extra),
+    )
