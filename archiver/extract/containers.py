@@ -69,6 +69,7 @@ _NOT_POST_ID = re.compile(
 _BARE_ID = re.compile(r"\s*(\d{15,20})\s*")
 _USER_STATUS = re.compile(r"\s*@?([A-Za-z0-9_]{1,15})/status(?:es)?/(\d{1,20})\b")
 _URL_START = re.compile(r"(?:https?:)?//|(?:www\.|mobile\.)?(?:twitter|x)\.com/", re.I)
+_PROXIED = re.compile(r"[?&](?:amp;)?(?:url|src|href)=([^&#\s]+)", re.I)
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _NEVER = frozenset({"a", "meta", "link", "script", "style", "button", "input", "form", "img"})
 
@@ -117,9 +118,12 @@ def container_status(el: etree._Element) -> tuple[str | None, str] | None:
         if name in ("class", "id", "style") or not value:
             continue
         text = (unquote(value) if "%" in value else value).strip()
-        # The value is a URL (an oEmbed proxy's query may hold the status URL); a status URL
-        # inside a longer value (a JSON blob of the page's data, prose) is not this element's.
-        parsed = parse_status_url(text) if _URL_START.match(text) else None
+        # The value is a URL, or an oEmbed proxy's URL whose url= / src= names it; a status
+        # URL inside a longer value (a JSON blob of the page's data, prose) is not this one.
+        urls = [text, *(unquote(q) for q in _PROXIED.findall(value))]
+        parsed = next(
+            (s for u in urls if _URL_START.match(u) and (s := parse_status_url(u))), None
+        )
         if parsed is None and named:
             user = _USER_STATUS.fullmatch(text)
             if user and valid_id(user.group(2)):

@@ -67,10 +67,11 @@ _ALWAYS = (
     b'type="x"',
     b'provider="x"',
     b'service="x"',
-    b"%2fstatus%2f",
 )
 # A status URL in the page: an embed's permalink, a container's attribute, or a link in prose.
-_STATUS_PATH = re.compile(rb"(?:twitter|x)\.com/(?:#!/)?\w{1,15}/status(?:es)?/\d")
+_STATUS_PATH = re.compile(
+    rb"/status(?:es)?/\d{15,20}|(?:twitter|x)\.com(?:/|%2f)(?:#!/)?\w{1,15}(?:/|%2f)status"
+)
 _AFTER_TWEET = re.compile(rb"[-_]*(?:__)?(?:body[-_]*)?text|-embed")
 # A credit line's "(@handle)" ("\xef\xbc\xa0" is a full-width at sign in UTF-8).
 _CREDIT = re.compile(rb"\(\s?(?:@|\xef\xbc\xa0|&#0*64;|&#x0*40;|&commat;)")
@@ -194,9 +195,9 @@ def _extract_tree(root: etree._Element, index: SourceIndex) -> Iterator[Found]:
             found = (
                 _substack(el, index)
                 or _widget_text(el, index)
+                or _container(el, index)
                 or _data_id(el, index)
                 or _tweet_entry(el, index)
-                or _container(el, index)
             )
         if isinstance(found, list):
             yield from found
