@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.errors import ArchiverError, InputError
-from archiver.extract import extract_bytes, iter_inputs, read_file
+from archiver.extract import (
+    WXR_SUFFIXES,
+    extract_bytes,
+    iter_inputs,
+    read_file,
+    wordpress_posts,
+)
 from archiver.extract.warc import is_warc, iter_html_records
 from archiver.model import Document, Tweet
 from archiver.store import Archive, SaveResult
@@ -79,6 +85,8 @@ class Job:
     data: bytes | None = None
     url: str | None = None
     record: str | None = None
+    fmt: str | None = None  # "wordpress-post" for an item of a WordPress export
+    title: str | None = None
 
 
 def iter_planned(paths: list[str]) -> Iterator[Planned]:
@@ -100,7 +108,9 @@ def run_job(job: Job) -> Document | Skipped:
     """Read and extract one document; every failure becomes a Skipped with its reason."""
     try:
         data = job.data if job.data is not None else read_file(job.path)
-        return extract_bytes(data, job.display, url=job.url, record=job.record)
+        return extract_bytes(
+            data, job.display, url=job.url, record=job.record, fmt=job.fmt, title=job.title
+        )
     except ArchiverError as exc:
         return Skipped(job.display, str(exc))
     except RecursionError:
@@ -136,8 +146,32 @@ def iter_jobs(
                         item.display, f"not a readable WARC/ARC file: {type(exc).__name__}: {exc}"
                     )
                 )
+        elif item.path.name.lower().endswith(WXR_SUFFIXES):
+            yield from _wordpress_jobs(item, skip)
         else:
             yield Job(item.path, item.display)
+
+
+def _wordpress_jobs(item: Planned, skip: Callable[[Skipped], None]) -> Iterator[Job]:
+    """Each post of a WordPress export as an article of its own (link, guid, title)."""
+    try:
+        data = read_file(item.path)
+        posts = wordpress_posts(data)
+    except ArchiverError as exc:
+        skip(Skipped(item.display, str(exc)))
+        return
+    if not posts:  # another XML document: read as any file
+        yield Job(item.path, item.display, data)
+    for post in posts:
+        yield Job(
+            item.path,
+            item.display,
+            post.content.encode("utf-8"),
+            post.link,
+            post.guid,
+            fmt="wordpress-post",
+            title=post.title,
+        )
 
 
 def run_jobs(jobs: list[Job]) -> list[Document | Skipped]:

@@ -121,9 +121,7 @@ def container_status(el: etree._Element) -> tuple[str | None, str] | None:
         # The value is a URL, or an oEmbed proxy's URL whose url= / src= names it; a status
         # URL inside a longer value (a JSON blob of the page's data, prose) is not this one.
         urls = [text, *(unquote(q) for q in _PROXIED.findall(value))]
-        parsed = next(
-            (s for u in urls if _URL_START.match(u) and (s := parse_status_url(u))), None
-        )
+        parsed = next((s for u in urls if _URL_START.match(u) and (s := parse_status_url(u))), None)
         if parsed is None and named:
             user = _USER_STATUS.fullmatch(text)
             if user and valid_id(user.group(2)):
