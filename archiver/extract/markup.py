@@ -20,6 +20,7 @@ _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _RST_CODE = re.compile(r"^(\s*)\.\.\s+(?:code-block|code|sourcecode|literalinclude)::", re.I)
 # A credit line whose date links to the status: "— Name (@handle) [May 1, 2023](URL)".
 _LINKED_DATE = re.compile(r"\[([^\[\]\n]{1,80})\]\((\S{1,600}?)\)[ \t]*$")
+_QUOTED = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+")
 # A status URL alone on its line (bare, <URL>, or [URL](URL)), indented less than code.
 _BARE_URL = re.compile(r"^[ \t]{0,3}(?:<(\S+)>|\[\S+\]\((\S+)\)|(\S+))[ \t]*$", re.M)
 
@@ -75,7 +76,8 @@ def _linked_dates(text: str) -> tuple[str, dict[str, tuple[str, str, str]]]:
         if credit is None or (parsed[0] and parsed[0].lower() != credit.handle.lower()):
             continue
         lines[i] = plain
-        statuses[plain] = (line, credit.handle, parsed[1])
+        # The flattened reader's evidence drops the quote markers: key by the bare line.
+        statuses[_QUOTED.sub("", plain)] = (_QUOTED.sub("", line), credit.handle, parsed[1])
     return "\n".join(lines), statuses
 
 

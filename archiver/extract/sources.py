@@ -5,8 +5,9 @@ blocks and credit lines — without losing what the format adds:
 
 * **Org** (also pandoc's HTML→Org output): ``#+begin_html`` / ``#+end_html`` markers and
   ``#+html:`` prefixes are dropped so that an embed split across several HTML blocks is one
-  blockquote again; Org links ``[[URL][text]]`` become ``<a href>``; pandoc writes the em
-  dash as ``---``. ``#+begin_src`` / ``#+begin_example`` blocks are code and skipped.
+  blockquote again; ``#+begin_quote`` blocks become blockquotes; Org links ``[[URL][text]]``
+  become ``<a href>``; pandoc writes the em dash as ``---``. ``#+begin_src`` /
+  ``#+begin_example`` blocks are code and skipped.
 * **AsciiDoc**: passthrough blocks (``++++``) and ``pass:[…]`` hold raw HTML; listing and
   literal blocks (``----``, ``....``) are code and skipped.
 * **Jupyter notebooks**: Markdown cells, and the ``text/html`` outputs of code cells.
@@ -26,6 +27,7 @@ from lxml import etree
 from archiver.errors import InputError
 
 _ORG_MARKER = re.compile(r"^[ \t]*#\+(?:begin|end)_(?:html|export[ \t]+html)[ \t]*$", re.I | re.M)
+_ORG_QUOTE = re.compile(r"^[ \t]*#\+(?:begin|(end))_quote[ \t]*$", re.I | re.M)
 _ORG_HTML_LINE = re.compile(r"^([ \t]*)#\+html:[ \t]?", re.I | re.M)
 _ORG_CODE = re.compile(
     r"^[ \t]*#\+begin_(src|example)\b.*?^[ \t]*#\+end_\1[ \t]*$", re.I | re.M | re.S
@@ -46,6 +48,7 @@ def org_to_markup(text: str) -> str:
     """An Org document as the Markdown reader reads it (raw HTML joined, links as HTML)."""
     text = _ORG_CODE.sub(_blank, text)
     text = _ORG_MARKER.sub("", text)
+    text = _ORG_QUOTE.sub(lambda m: "</blockquote>" if m.group(1) else "<blockquote>", text)
     text = _ORG_HTML_LINE.sub(r"\1", text)
     text = _ORG_LINK.sub(lambda m: f'<a href="{m.group(1)}">{m.group(2) or m.group(1)}</a>', text)
     return _ORG_DASH.sub(lambda m: (m.group(1) or "") + "\u2014", text)

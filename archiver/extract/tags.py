@@ -149,7 +149,8 @@ def find_tags(text: str) -> Iterator[tuple[int, Found]]:
         close = _closing(text, end, r"\{\{[<%]\s*/" + re.escape(name) + r"\s*[>%]\}\}")
         if close and "{{" not in text[end : close.start()]:
             end, body = close.end(), _plain(text[match.end() : close.start()])
-        found = tag_tweet(args, text[match.start() : end], f"hugo shortcode {name.lower()}", kind, body)
+        label = f"hugo shortcode {name.lower()}"
+        found = tag_tweet(args, text[match.start() : end], label, kind, body)
         if found:
             yield match.start(), found
     for match in _LIQUID.finditer(text):
