@@ -16,7 +16,7 @@ from pathlib import Path
 
 from archiver.errors import InputError
 from archiver.extract.decode import decode
-from archiver.extract.html import extract_html, might_embed
+from archiver.extract.html import extract_html, page_signs
 from archiver.extract.markup import extract_markup
 from archiver.extract.sources import (
     WxrItem,
@@ -180,7 +180,8 @@ def extract_bytes(
         if fmt == "html":
             # The pre-check reads the bytes when they are ASCII-compatible (fastest).
             wide = encoding.replace("_", "-").startswith(("utf-16", "utf-32"))
-            found = extract_html(text, checked=True) if might_embed(text if wide else data) else []
+            embed, containers = page_signs(text if wide else data)
+            found = extract_html(text, containers=containers) if embed else []
         else:
             found = _extract_source(text, fmt)
     except RecursionError:  # the text walk recurses once per level of nesting in an embed

@@ -267,13 +267,3 @@ def _html_text(fragment: str | None) -> tuple[str | None, list[Anchor]]:
         return WS.sub(" ", fragment).strip() or None, []
     text, anchors = visible(root)
     return text or None, anchors
-
-
-def inside_card(el: etree._Element) -> bool:
-    """Whether ``el`` sits inside a Substack card (already read from its JSON)."""
-    parent = el.getparent()
-    while parent is not None:
-        if parent.get("data-attrs") and substack_card(parent) is not None:
-            return True
-        parent = parent.getparent()
-    return False

@@ -31,7 +31,6 @@ from archiver.extract.common import (
 from archiver.extract.containers import (
     Card,
     container_status,
-    inside_card,
     substack_card,
     tweet_entry,
 )
@@ -50,41 +49,43 @@ from archiver.model import Found, Media, Tweet
 # page mentions "twitter" (share buttons, meta tags), so look for embed signatures only. It
 # runs on bytes: bytes.lower() and substring search run at memory speed, while str.lower()
 # of a non-ASCII page alone costs more than parsing it.
-_ALWAYS = (
-    b"amp-twitter",
-    b"data-twitter",
-    b"twitter-video",
-    b"data-status-id",
-    b"wp-block-embed-twitter",
-    b"is-provider-twitter",
-    # Publisher containers (containers.py): a class or embed-kind value naming the provider.
-    b"embed-twitter",
-    b"twitter-embed",
-    b"embed--twitter",
-    b"twitterembed",
-    b'="twitter"',
-    b"='twitter'",
-    b'type="x"',
-    b'provider="x"',
-    b'service="x"',
+# Around each "twitter" of the page (tens per page: share buttons, meta tags): what makes it
+# an embed's name. One scan for the word, then a look at its neighbours, instead of one scan
+# of the page per signature.
+_BEFORE_TWITTER = (
+    b"amp-",  # amp-twitter
+    b"data-",  # data-twitter="twitter-tweet", data-twitter-id
+    b"wp-block-embed-",
+    b"is-provider-",
+    b"embed-",  # CMS containers: embed-twitter, embed--twitter
+    b"embed--",
 )
+_AFTER_TWITTER = (b"-video", b"-embed", b"embed", b"_embed")
+# Attributes whose whole value "x" names the provider (data-provider="x").
+_X_KINDS = (b"type", b"provider", b"service", b"platform", b"network")
 # A status URL in the page: an embed's permalink, a container's attribute, or a link in prose.
-_STATUS_PATH = re.compile(
-    rb"/status(?:es)?/\d{15,20}|(?:twitter|x)\.com(?:/|%2f)(?:#!/)?\w{1,15}(?:/|%2f)status"
-)
+# It starts with a literal, so the search runs at memory speed; a short (pre-2010) id counts
+# only after a twitter.com / x.com host.
+_STATUS_PATH = re.compile(rb"status(?:es)?(?:/|%2f)(\d{1,20})")
 _AFTER_TWEET = re.compile(rb"[-_]*(?:__)?(?:body[-_]*)?text|-embed")
 # A credit line's "(@handle)" ("\xef\xbc\xa0" is a full-width at sign in UTF-8).
 _CREDIT = re.compile(rb"\(\s?(?:@|\xef\xbc\xa0|&#0*64;|&#x0*40;|&commat;)")
 
 
-def might_embed(source: bytes | str) -> bool:
-    """Whether a page can hold an embed at all (false for the common page with none).
+def page_signs(source: bytes | str) -> tuple[bool, bool]:
+    """Whether a page can hold an embed at all (false for the common page with none), and
+    whether a publisher container too, from one lower-casing of its bytes.
 
     ``source`` is the page's bytes in an ASCII-compatible encoding, or its text.
     """
     data = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
     low = data.lower()
-    if any(signature in low for signature in _ALWAYS):
+    embed = _might_embed(low)
+    return embed, embed and _might_contain(low)
+
+
+def _might_embed(low: bytes) -> bool:
+    if b"data-status-id" in low or _twitter_named(low):
         return True
     at = low.find(b"tweet")
     while at >= 0:
@@ -97,7 +98,73 @@ def might_embed(source: bytes | str) -> bool:
         elif before[-1:] in b"-_\"' " and low[at + 5 : at + 6] in (b'"', b"'", b" "):
             return True  # a class word of its own: "tweet", "post-type-tweet"
         at = low.find(b"tweet", at + 5)
-    return _CREDIT.search(low) is not None or _STATUS_PATH.search(low) is not None
+    if _CREDIT.search(low) is not None or _x_named(low):
+        return True
+    for match in _STATUS_PATH.finditer(low):
+        if len(match.group(1)) >= 15 or low.rfind(b".com", match.start() - 40, match.start()) >= 0:
+            return True
+    return False
+
+
+def _twitter_named(low: bytes) -> bool:
+    """Whether a "twitter" of the page names an embed (``amp-twitter``, ``embed-twitter``,
+    ``twitter-video``, ``data-embed-type="twitter"``), not a share button or meta tag."""
+    at = low.find(b"twitter")
+    while at >= 0:
+        before = low[max(0, at - 16) : at]
+        after = low[at + 7 : at + 14]
+        if before.endswith(_BEFORE_TWITTER) or after.startswith(_AFTER_TWITTER):
+            return True
+        if before[-2:] in (b'="', b"='") and after[:1] == before[-1:]:
+            return True  # the whole value of an attribute: data-provider="twitter"
+        at = low.find(b"twitter", at + 7)
+    return False
+
+
+_QUOTED_ID = (re.compile(rb'="\s?\d{15,20}\s?"'), re.compile(rb"='\s?\d{15,20}\s?'"))
+
+
+def _might_contain(low: bytes) -> bool:
+    """Whether a page can hold a publisher container (the rest of ``page_signs``'s pages
+    never pay for looking): a Substack card, a status URL in an attribute other than a link's
+    href, or a provider-named element and a quoted number of a status id's length."""
+    if b"data-attrs" in low:
+        return True
+    at = low.find(b"status")
+    while at >= 0:
+        if low[at - 1 : at] == b"/" or low[at - 3 : at] == b"%2f":
+            eq = low.rfind(b"=", max(0, at - 300), at)
+            value = low[eq + 1 : at]
+            name = low[max(0, eq - 12) : eq].rsplit(None, 1)[-1:]
+            if eq >= 0 and name != [b"href"] and not any(c in value[1:] for c in b"\"'<> "):
+                return True
+        at = low.find(b"status", at + 6)
+    named = _twitter_named(low) or _x_named(low) or _tweet_word(low)
+    return named and any(pattern.search(low) for pattern in _QUOTED_ID)
+
+
+def _tweet_word(low: bytes) -> bool:
+    """A class word "tweet" of its own ("tweet", "post-type-tweet")."""
+    at = low.find(b"tweet")
+    while at >= 0:
+        if low[at - 1 : at] in (b"-", b"_", b'"', b"'", b" ") and low[at + 5 : at + 6] in (
+            b'"',
+            b"'",
+            b" ",
+        ):
+            return True
+        at = low.find(b"tweet", at + 5)
+    return False
+
+
+def _x_named(low: bytes) -> bool:
+    for value in (b'="x"', b"='x'"):
+        at = low.find(value)
+        while at >= 0:
+            if low[max(0, at - 9) : at].endswith(_X_KINDS):
+                return True
+            at = low.find(value, at + 4)
+    return False
 
 
 # Every element that can be (or hold) an embed, in document order, selected in C: walking
@@ -110,11 +177,17 @@ _CANDIDATES = etree.XPath(
     " or @data-tweet-status-id or @data-status-id]"
     " | //*[self::p or self::div or self::section][contains(translate(@class, 'TWE', 'twe'),"
     " 'tweet') and contains(translate(@class, 'TEX', 'tex'), 'text')]"
-    # Publisher containers (containers.py), filtered in Python: an attribute that mentions
-    # the provider or a status, or is the single word "x".
-    " | //*[not(self::a or self::meta or self::link or self::script)][@*[contains(., 'status')"
-    " or contains(translate(., 'TWIER', 'twier'), 'twitter')"
-    " or contains(translate(., 'TWE', 'twe'), 'tweet') or translate(., 'X', 'x') = 'x']]"
+    " | //li[contains(translate(@class, 'TWE', 'twe'), 'tweet')]"
+)
+
+# The same, with publisher containers (containers.py, filtered in Python): an attribute holding
+# a status URL or a bare id of a status's length, and Substack's JSON cards. A second scan of
+# every attribute of the page, so it runs only where ``might_contain`` saw their signs.
+_WITH_CONTAINERS = etree.XPath(
+    _CANDIDATES.path
+    + " | //*[@data-attrs] | //*[not(self::a or self::meta or self::link or self::script)]"
+    "[@*[contains(., 'status') or string-length(.) >= 15 and string-length(.) <= 20"
+    " and number(.) = number(.)]]"
 )
 
 _ID_ATTRS = (
@@ -153,14 +226,17 @@ def _is_tweet_blockquote(el: etree._Element) -> bool:
 _PARSER = lxml.html.HTMLParser(huge_tree=True)
 
 
-def extract_html(source: str, *, checked: bool = False) -> list[Found]:
+def extract_html(source: str, *, containers: bool | None = None) -> list[Found]:
     """Every embedded tweet of an HTML document (or fragment), in document order.
 
-    ``checked``: the caller already ran ``might_embed`` on the page's bytes. Raises
+    ``containers``: the caller already ran ``page_signs`` on the page's bytes (which found
+    an embed signature) and says whether publisher containers can be there. Raises
     InputError when the markup exceeds the parser's limits (it would be read only in part).
     """
-    if not checked and not might_embed(source):
-        return []
+    if containers is None:
+        embed, containers = page_signs(source)
+        if not embed:
+            return []
     try:
         root = lxml.html.fromstring(source, parser=_PARSER)
     except (etree.ParserError, ValueError):
@@ -169,11 +245,17 @@ def extract_html(source: str, *, checked: bool = False) -> list[Found]:
         if error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
             limit = error.message.split(",")[0]
             raise InputError(f"HTML too deep or too large to read whole ({limit})")
-    return list(_extract_tree(root, SourceIndex(source)))
+    candidates = _WITH_CONTAINERS if containers else _CANDIDATES
+    return list(_extract_tree(root, SourceIndex(source), candidates))
 
 
-def _extract_tree(root: etree._Element, index: SourceIndex) -> Iterator[Found]:
-    for el in _CANDIDATES(root):
+def _extract_tree(
+    root: etree._Element, index: SourceIndex, candidates: etree.XPath
+) -> Iterator[Found]:
+    in_cards: set[etree._Element] = set()  # a Substack card's own markup: read from its JSON
+    for el in candidates(root):
+        if in_cards and el in in_cards:
+            continue
         tag = el.tag
         found: Found | list[Found] | None = None
         if tag == "blockquote":
@@ -189,16 +271,17 @@ def _extract_tree(root: etree._Element, index: SourceIndex) -> Iterator[Found]:
             if "twitter-tweet" in inner:
                 yield from extract_html(inner)
             continue
-        elif inside_card(el):
-            continue  # the card's own markup: read from its JSON
         else:
-            found = (
-                _substack(el, index)
-                or _widget_text(el, index)
-                or _container(el, index)
-                or _data_id(el, index)
-                or _tweet_entry(el, index)
-            )
+            found = _substack(el, index)
+            if found:
+                in_cards.update(el.iter())
+            else:
+                found = (
+                    _widget_text(el, index)
+                    or _container(el, index)
+                    or _data_id(el, index)
+                    or _tweet_entry(el, index)
+                )
         if isinstance(found, list):
             yield from found
         elif found is not None:
