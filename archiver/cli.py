@@ -9,7 +9,7 @@ import itertools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from archiver.errors import ArchiverError
 from archiver.extract.warc import is_warc
 from archiver.model import Tweet
 from archiver.pipeline import Skipped, extract_paths, import_files, iter_planned
-from archiver.store import Archive
+from archiver.store import Archive, Selection
 
 DEFAULT_ARCHIVE = "archive"
 
@@ -70,12 +70,22 @@ def _one_line(tweet: Tweet) -> str:
     return f"{tweet.key}  {when}  {who}  {text}"
 
 
-def _print_tweets(tweets: list[Tweet], as_json: bool) -> None:
+def _print_tweets(tweets: Iterable[Tweet], as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps([t.to_dict() for t in tweets], ensure_ascii=False, indent=2))
+        _write_json_array((t.to_dict() for t in tweets), sys.stdout)
         return
     for tweet in tweets:
         click.echo(_one_line(tweet))
+
+
+def _write_json_array(records: Iterable[dict[str, Any]], output: io.TextIOBase) -> None:
+    """``json.dumps(list(records), indent=2)`` and a newline, written a record at a time."""
+    first = True
+    for record in records:
+        body = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        output.write(("[\n  " if first else ",\n  ") + body)
+        first = False
+    output.write("[]\n" if first else "\n]\n")
 
 
 @click.group()
@@ -132,23 +142,31 @@ def extract(paths: tuple[str, ...], jobs: int | None, archive_dir: Path) -> None
         sys.exit(1)
 
 
+def selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that select tweets (``list``, ``export``, ``render``), as a ``selection``."""
+    options = [
+        click.option("--handle", help="Only tweets by this @handle."),
+        click.option("--since", metavar="YYYY-MM-DD", help="Only tweets from this day on."),
+        click.option("--until", metavar="YYYY-MM-DD", help="Only tweets up to this day."),
+        click.option(
+            "--source", help="Only tweets from sources whose path, URL or title contains this."
+        ),
+        click.option("--limit", type=click.IntRange(min=1), help="At most this many."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _selection(keys: tuple[str, ...] = (), **options: Any) -> Selection:
+    return Selection(keys=keys, **options)
+
+
 @cli.command(name="list")
-@click.option("--handle", help="Only tweets by this @handle.")
-@click.option("--since", metavar="YYYY-MM-DD", help="Only tweets from this day on.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only tweets up to this day.")
-@click.option("--source", help="Only tweets from sources whose path, URL or title contains this.")
-@click.option("--limit", type=int, help="At most this many.")
+@selection_options
 @json_option
 @archive_option
-def list_(
-    handle: str | None,
-    since: str | None,
-    until: str | None,
-    source: str | None,
-    limit: int | None,
-    as_json: bool,
-    archive_dir: Path,
-) -> None:
+def list_(as_json: bool, archive_dir: Path, **selection: Any) -> None:
     """List archived tweets, newest first.
 
     Example:
@@ -156,8 +174,7 @@ def list_(
         archiver list --handle Val_Plante --since 2023-01-01
     """
     with _open(archive_dir) as archive:
-        tweets = archive.tweets(handle=handle, since=since, until=until, source=source, limit=limit)
-    _print_tweets(tweets, as_json)
+        _print_tweets(archive.iter_tweets(_selection(**selection)), as_json)
 
 
 @cli.command()
@@ -273,26 +290,27 @@ def _csv_row(record: dict[str, Any]) -> dict[str, str]:
     default="-",
     help="Write here instead of standard output.",
 )
+@selection_options
 @archive_option
-def export(fmt: str, output: io.TextIOBase, archive_dir: Path) -> None:
-    """Export every record (newest first) as JSON Lines, a JSON array, or CSV.
+def export(fmt: str, output: io.TextIOBase, archive_dir: Path, **selection: Any) -> None:
+    """Export the records (newest first; all, or a selection) as JSON Lines, JSON, or CSV.
 
     Example:
 
         archiver export --format jsonl -o tweets.jsonl
     """
     with _open(archive_dir) as archive:
-        records = [t.to_dict() for t in archive.tweets()]
-    if fmt == "jsonl":
-        for record in records:
-            output.write(json.dumps(record, ensure_ascii=False) + "\n")
-    elif fmt == "json":
-        output.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
-    else:
-        writer = csv.DictWriter(output, fieldnames=CSV_FIELDS)
-        writer.writeheader()
-        for record in records:
-            writer.writerow(_csv_row(record))
+        records = (t.to_dict() for t in archive.iter_tweets(_selection(**selection)))
+        if fmt == "jsonl":
+            for record in records:
+                output.write(json.dumps(record, ensure_ascii=False) + "\n")
+        elif fmt == "json":
+            _write_json_array(records, output)
+        else:
+            writer = csv.DictWriter(output, fieldnames=CSV_FIELDS)
+            writer.writeheader()
+            for record in records:
+                writer.writerow(_csv_row(record))
 
 
 @cli.command()

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 
@@ -196,6 +197,7 @@ _URLISH = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S*", re.IGNORECASE
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=4096)  # pure; one record's text is compared several times on its way in
 def normalized_text(text: str) -> str:
     """Text reduced for matching copies of one tweet: URLs and all white space removed.
 

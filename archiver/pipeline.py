@@ -191,10 +191,12 @@ def _results(pending: Iterator[Job], jobs: int) -> Iterator[Document | Skipped]:
         yield from map(run_job, pending)
         return
     # Imported only when used: concurrent.futures.process costs ~0.15 s to import.
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Future
+
+    from archiver.workers import worker_pool
 
     ahead: deque[Future] = deque()
-    with ProcessPoolExecutor(jobs) as pool:
+    with worker_pool(jobs) as pool:
         try:
             while chunk := list(itertools.islice(pending, CHUNK)):
                 ahead.append(pool.submit(run_jobs, chunk))

@@ -1,10 +1,15 @@
 """The archive: one SQLite file (WAL) with tweets, sources and the evidence linking them.
 
-Tables: ``tweets`` (one row per tweet, the JSON record plus indexed columns), ``sources``
-(one row per article version: path and sha256), ``appearances`` (which tweet appeared where,
-in which order, with the exact embed snippet), and ``tweets_fts`` (FTS5 over author, handle
-and text). ``PRAGMA user_version`` carries the schema version; an archive written by a newer
-archiver is refused rather than guessed at.
+Tables (``archiver.schema``): ``tweets`` (one row per tweet, the JSON record plus indexed
+columns), ``sources`` (one row per article version: path and sha256), ``appearances`` (which
+tweet appeared where, in which order, with the exact embed snippet), ``tweets_fts`` (FTS5 over
+author, handle and text, external content kept in sync by triggers), ``gone`` (records merged
+away) and ``meta`` (small settings, such as what a render last saw). An archive written by a
+newer archiver is refused rather than guessed at; an older one is migrated in place.
+
+Every statement of the write path finds its rows through an index (``tests/test_store.py``
+checks the query plans), so a write costs the same in an empty archive and in one of millions
+of tweets. Reads stream: records come out in chunks, never all at once.
 
 Writes happen in short ``BEGIN IMMEDIATE`` transactions with a generous busy timeout, so two
 ``archiver extract`` runs on one archive queue instead of failing, and a crash or kill loses
@@ -21,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -29,6 +34,7 @@ from archiver.errors import ArchiveError, NotFoundError
 from archiver.model import (
     Article,
     Document,
+    Found,
     Source,
     Tweet,
     merge,
@@ -37,52 +43,25 @@ from archiver.model import (
     same_tweet,
 )
 from archiver.paths import safe_join
+from archiver.schema import SCHEMA_VERSION, migrate
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 1
 DB_NAME = "archive.sqlite"
 BUSY_TIMEOUT_MS = 60_000
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS tweets (
-    key TEXT PRIMARY KEY,
-    id TEXT UNIQUE,
-    handle TEXT COLLATE NOCASE,
-    author TEXT,
-    date TEXT,
-    created_at TEXT,
-    sort_time TEXT,
-    norm TEXT,
-    record TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS tweets_handle_norm ON tweets(handle, norm);
-CREATE INDEX IF NOT EXISTS tweets_sort ON tweets(sort_time);
-CREATE TABLE IF NOT EXISTS sources (
-    source_id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    format TEXT NOT NULL,
-    title TEXT,
-    url TEXT,
-    record TEXT NOT NULL DEFAULT '',
-    read_at TEXT NOT NULL,
-    UNIQUE (path, sha256, record)
-);
-CREATE TABLE IF NOT EXISTS appearances (
-    tweet_key TEXT NOT NULL REFERENCES tweets(key) ON UPDATE CASCADE ON DELETE CASCADE,
-    source_id INTEGER NOT NULL REFERENCES sources(source_id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    markup TEXT NOT NULL,
-    snippet TEXT NOT NULL,
-    PRIMARY KEY (source_id, position)
-);
-CREATE INDEX IF NOT EXISTS appearances_tweet ON appearances(tweet_key);
-CREATE VIRTUAL TABLE IF NOT EXISTS tweets_fts USING fts5(
-    key UNINDEXED, author, handle, text, tokenize = 'unicode61 remove_diacritics 2'
-);
+#: Rows read per round trip when streaming records (and their sources) out of the archive.
+CHUNK = 500
+#: The page cache of a connection: the b-trees of a million-tweet archive's hot indexes stay in
+#: memory, so a write does not grow slower with the archive (SQLite's default is 2 MB).
+CACHE_KIB = 64 * 1024
+_COLUMNS = "key, norm, record, first_seen"
+# Copies of a record: by id, by key, and (arm 1) the handle's records near its date or
+# without one. Each arm reads an index; ``?3`` is NULL when the merge rule does not apply.
+_MATCHES = f"""
+SELECT 0 AS arm, {_COLUMNS} FROM tweets WHERE id = ?1
+UNION ALL SELECT 0, {_COLUMNS} FROM tweets WHERE key = ?2
+UNION ALL SELECT 1, {_COLUMNS} FROM tweets WHERE handle = ?3 AND sort_time >= ?4 AND sort_time < ?5
+UNION ALL SELECT 1, {_COLUMNS} FROM tweets WHERE handle = ?3 AND sort_time = ''
 """
 
 
@@ -95,6 +74,31 @@ class Appearance:
     position: int
     markup: str
     snippet: str
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which tweets a command reads (``list``, ``export``, ``render``): every field narrows it.
+
+    ``keys`` are keys, status ids or status URLs; ``source`` matches part of an article's
+    path, URL or title; ``since``/``until`` are ``YYYY-MM-DD``, inclusive.
+    """
+
+    keys: tuple[str, ...] = ()
+    handle: str | None = None
+    since: str | None = None
+    until: str | None = None
+    source: str | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Gone:
+    """A record merged into another: its key, and the handle and time it was listed under."""
+
+    key: str
+    handle: str | None
+    sort_time: str
 
 
 class _Tally:
@@ -156,24 +160,31 @@ class Archive:
             ) from None
 
     def _open(self) -> None:
+        version = self._version()
+        if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        if version < SCHEMA_VERSION:
+            # Foreign keys off while tables are rebuilt (it cannot change inside a transaction);
+            # the check before COMMIT proves the migration kept every link.
+            self.conn.execute("PRAGMA foreign_keys = OFF")
+            with self._write():
+                version = self._version()  # another process may have migrated meanwhile
+                if version < SCHEMA_VERSION:
+                    migrate(self.conn, version)
+                    if self.conn.execute("PRAGMA foreign_key_check").fetchone():
+                        raise ArchiveError(f"migrating {self.db_path} would break its links")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def _version(self) -> int:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise ArchiveError(
                 f"{self.db_path} was written by a newer archiver (schema {version}; this one "
                 f"reads up to {SCHEMA_VERSION}): upgrade archiver to use it"
             )
-        if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        if version < SCHEMA_VERSION:
-            with self._write():
-                # Migrations from older schema versions go here, one step at a time.
-                # (Statement by statement: executescript would commit mid-transaction.)
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        return version
 
     def close(self) -> None:
         """Close the database connection."""
@@ -206,6 +217,9 @@ class Archive:
     def _write(self) -> Iterator[None]:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue cleanly."""
         self.conn.execute("BEGIN IMMEDIATE")
+        self._seq: int | None = None
+        self._gone: bool | None = None
+        self._time: str | None = None
         try:
             yield
         except BaseException:
@@ -241,14 +255,9 @@ class Archive:
                     continue  # an article without embeds: nothing to keep (most of a crawl)
                 source_id = self._source_id(doc.source)
                 for position, found in enumerate(doc.found):
-                    key = tally.add(*self._upsert(found.tweet))
-                    self.conn.execute(
-                        "INSERT INTO appearances (tweet_key, source_id, position, markup, "
-                        "snippet) VALUES (?, ?, ?, ?, ?) ON CONFLICT (source_id, position) DO "
-                        "UPDATE SET tweet_key = excluded.tweet_key, markup = excluded.markup, "
-                        "snippet = excluded.snippet",
-                        (key, source_id, position, found.markup, found.snippet),
-                    )
+                    outcome, key = self._upsert(found.tweet)
+                    tally.add(outcome, key)
+                    self._appear(key, source_id, position, found, touch=outcome == "unchanged")
 
         return self._atomically(work)
 
@@ -268,6 +277,62 @@ class Archive:
 
         return self._atomically(work)
 
+    def _next_seq(self) -> int:
+        """This transaction's change number: one more than any change before it."""
+        if self._seq is None:
+            last = self.conn.execute(
+                "SELECT max(coalesce((SELECT max(seq) FROM tweets), 0), "
+                "coalesce((SELECT max(seq) FROM gone), 0))"
+            ).fetchone()[0]
+            self._seq = last + 1
+        return self._seq
+
+    def _clock(self) -> str:
+        """The time of this transaction's writes (read once: formatting it costs per row)."""
+        if self._time is None:
+            self._time = _now()
+        return self._time
+
+    def _any_gone(self) -> bool:
+        """Whether any record was ever merged away (asked once a transaction)."""
+        if self._gone is None:
+            self._gone = self.conn.execute("SELECT max(seq) FROM gone").fetchone()[0] is not None
+        return self._gone
+
+    def _touch(self, key: str) -> None:
+        """Mark a tweet changed (its list of articles grew), for incremental renders."""
+        self.conn.execute("UPDATE tweets SET seq = ? WHERE key = ?", (self._next_seq(), key))
+
+    def _appear(self, key: str, source_id: int, position: int, found: Found, touch: bool) -> None:
+        """Record that ``key`` appeared in a source at a position, with its evidence.
+
+        ``touch`` marks the tweet changed when the appearance is new (its upsert did not).
+        """
+        values = (key, source_id, position, found.markup, found.snippet)
+        if self.conn.execute(
+            "INSERT OR IGNORE INTO appearances (tweet_key, source_id, position, markup, "
+            "snippet) VALUES (?, ?, ?, ?, ?)",
+            values,
+        ).rowcount:
+            if touch:
+                self._touch(key)
+            return
+        row = self.conn.execute(
+            "SELECT tweet_key, markup, snippet FROM appearances "
+            "WHERE source_id = ? AND position = ?",
+            (source_id, position),
+        ).fetchone()
+        if tuple(row) == (key, found.markup, found.snippet):
+            return  # the same article read again: nothing changed
+        self.conn.execute(
+            "UPDATE appearances SET tweet_key = ?, markup = ?, snippet = ? "
+            "WHERE source_id = ? AND position = ?",
+            (key, found.markup, found.snippet, source_id, position),
+        )
+        self._touch(key)
+        if row[0] != key:
+            self._touch(row[0])  # the tweet that stood there lost this appearance
+
     def _link(self, key: str, source_id: int) -> None:
         if self.conn.execute(
             "SELECT 1 FROM appearances WHERE tweet_key = ? AND source_id = ?", (key, source_id)
@@ -282,6 +347,7 @@ class Archive:
             "VALUES (?, ?, ?, 'imported', '')",
             (key, source_id, position),
         )
+        self._touch(key)
 
     def _source_id(self, source: Source) -> int:
         row = self.conn.execute(
@@ -300,73 +366,87 @@ class Archive:
                 source.title,
                 source.url,
                 source.record or "",
-                _now(),
+                self._clock(),
             ),
         )
         return int(cur.lastrowid)
 
-    def _load_row(self, row: sqlite3.Row) -> Tweet:
-        return Tweet.from_dict(json.loads(row["record"]))
+    def _matches(self, tweet: Tweet) -> list[tuple[Tweet, str]]:
+        """Stored copies of ``tweet`` (by id, key, or the merge rule), with their first_seen.
 
-    def _matches(self, tweet: Tweet) -> list[Tweet]:
-        """Stored records that are copies of ``tweet`` (by id, key, or the merge rule)."""
-        rows: dict[str, sqlite3.Row] = {}
-        if tweet.id:
-            for row in self.conn.execute("SELECT * FROM tweets WHERE id = ?", (tweet.id,)):
-                rows[row["key"]] = row
-        for row in self.conn.execute("SELECT * FROM tweets WHERE key = ?", (tweet.key,)):
-            rows[row["key"]] = row
+        Candidates for the merge rule are the same handle's records within a day of the
+        tweet's date and those without a date (all of the handle's when the tweet has no
+        date), read by the ``(handle, sort_time)`` index; only those whose normalized text
+        equals or ends with the other's are loaded whole and given to ``same_tweet``. One
+        statement of indexed arms: a round trip costs as much as an index lookup.
+        """
+        low = high = None
         if tweet.handle and tweet.text:
-            for row in self.conn.execute(
-                "SELECT * FROM tweets WHERE handle = ? AND norm = ?",
-                (tweet.handle, normalized_text(tweet.text)),
-            ):
-                rows[row["key"]] = row
-        found = [self._load_row(r) for r in rows.values()]
-        return [t for t in found if t.key == tweet.key or same_tweet(t, tweet)]
+            days = sorted(d[:10] for d in (tweet.date, tweet.created_at) if d)
+            try:
+                low = (date.fromisoformat(days[0]) - timedelta(days=1)).isoformat()
+                high = (date.fromisoformat(days[-1]) + timedelta(days=2)).isoformat()
+            except (IndexError, ValueError):
+                low, high = "", "\uffff"  # no readable date: any of the handle's records
+        by_key = tweet.key if tweet.key != tweet.id else None  # an id'd record's key is its id
+        rows = self.conn.execute(
+            _MATCHES, (tweet.id, by_key, tweet.handle if low is not None else None, low, high)
+        )
+        mine = normalized_text(tweet.text) if tweet.text else ""
+        found: dict[str, tuple[Tweet, str]] = {}
+        for row in rows:
+            if row["key"] in found:
+                continue
+            theirs = row["norm"] or ""
+            if row["arm"] and theirs != mine and not (theirs and mine and _suffix(theirs, mine)):
+                continue
+            found[row["key"]] = (self._load_row(row), row["first_seen"])
+        return [
+            (t, seen) for t, seen in found.values() if t.key == tweet.key or same_tweet(t, tweet)
+        ]
 
     def _upsert(self, tweet: Tweet) -> tuple[str, str]:
         """Insert or merge one tweet; returns (``new``/``updated``/``unchanged``, key)."""
         matches = self._matches(tweet)
         merged = tweet
-        for other in matches:
+        for other, _ in matches:
             merged = merge(merged, other) if rank(merged) >= rank(other) else merge(other, merged)
-        if merged.id:
+        if merged.id and merged.key != merged.id:
             merged = replace(merged, key=merged.id)
-        merged = merged.with_sources(())
+        if merged.sources:
+            merged = merged.with_sources(())
         if (
             len(matches) == 1
-            and matches[0].key == merged.key
-            and _record_json(matches[0]) == _record_json(merged)
+            and matches[0][0].key == merged.key
+            and _record_json(matches[0][0]) == _record_json(merged)
         ):
             return "unchanged", merged.key
-        now = _now()
-        first_seen = now
-        for other in matches:
-            row = self.conn.execute(
-                "SELECT first_seen FROM tweets WHERE key = ?", (other.key,)
-            ).fetchone()
-            first_seen = min(first_seen, row[0]) if row else first_seen
+        now = self._clock()
+        first_seen = min([now, *(seen for _, seen in matches)])
+        self._ensure_row(merged, first_seen, now)
+        for other, _ in matches:
             if other.key != merged.key:
                 # An id-less copy folds into the id'd record: move its evidence, then drop it.
-                self._ensure_row(merged, first_seen, now)
                 self.conn.execute(
                     "UPDATE OR IGNORE appearances SET tweet_key = ? WHERE tweet_key = ?",
                     (merged.key, other.key),
                 )
                 self.conn.execute("DELETE FROM tweets WHERE key = ?", (other.key,))
-                self.conn.execute("DELETE FROM tweets_fts WHERE key = ?", (other.key,))
-        self._ensure_row(merged, first_seen, now)
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO gone (key, seq, handle, sort_time) VALUES (?, ?, ?, ?)",
+                    (other.key, self._next_seq(), other.handle, _sort_time(other)),
+                )
         return ("updated" if matches else "new"), merged.key
 
     def _ensure_row(self, tweet: Tweet, first_seen: str, now: str) -> None:
         self.conn.execute(
             "INSERT INTO tweets (key, id, handle, author, date, created_at, sort_time, norm, "
-            "record, first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "text, record, first_seen, updated_at, seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET id = excluded.id, handle = excluded.handle, "
             "author = excluded.author, date = excluded.date, created_at = excluded.created_at, "
-            "sort_time = excluded.sort_time, norm = excluded.norm, record = excluded.record, "
-            "updated_at = excluded.updated_at",
+            "sort_time = excluded.sort_time, norm = excluded.norm, text = excluded.text, "
+            "record = excluded.record, updated_at = excluded.updated_at, seq = excluded.seq",
             (
                 tweet.key,
                 tweet.id,
@@ -374,27 +454,27 @@ class Archive:
                 tweet.author,
                 tweet.date,
                 tweet.created_at,
-                tweet.created_at or tweet.date or "",
+                _sort_time(tweet),
                 normalized_text(tweet.text or ""),
+                tweet.text,
                 _record_json(tweet),
                 first_seen,
                 now,
+                self._next_seq(),
             ),
         )
-        self.conn.execute("DELETE FROM tweets_fts WHERE key = ?", (tweet.key,))
-        self.conn.execute(
-            "INSERT INTO tweets_fts (key, author, handle, text) VALUES (?, ?, ?, ?)",
-            (tweet.key, tweet.author or "", tweet.handle or "", tweet.text or ""),
-        )
+        if self._any_gone():
+            self.conn.execute("DELETE FROM gone WHERE key = ?", (tweet.key,))
 
     # -- reading ---------------------------------------------------------------------------
 
+    def _load_row(self, row: sqlite3.Row) -> Tweet:
+        return Tweet.from_dict(json.loads(row["record"]))
+
     def _sources_of(self, keys: list[str]) -> dict[str, list[Source]]:
         out: dict[str, list[Source]] = {k: [] for k in keys}
-        if not keys:
-            return out
-        for chunk_start in range(0, len(keys), 500):
-            chunk = keys[chunk_start : chunk_start + 500]
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 "SELECT a.tweet_key, s.* FROM appearances a JOIN sources s USING (source_id) "
@@ -406,56 +486,48 @@ class Archive:
                 out[row["tweet_key"]].append(_source(row))
         return out
 
-    def _with_sources(self, rows: Iterable[sqlite3.Row]) -> list[Tweet]:
-        tweets = [self._load_row(r) for r in rows]
-        sources = self._sources_of([t.key for t in tweets])
-        return [t.with_sources(tuple(sources[t.key])) for t in tweets]
+    def _stream(self, sql: str, params: Iterable[object] = ()) -> Iterator[Tweet]:
+        """The records a query selects, with their sources, read a chunk at a time."""
+        cursor = self.conn.execute(sql, tuple(params))
+        while rows := cursor.fetchmany(CHUNK):
+            tweets = [self._load_row(r) for r in rows]
+            sources = self._sources_of([t.key for t in tweets])
+            yield from (t.with_sources(tuple(sources[t.key])) for t in tweets)
 
-    def tweets(
-        self,
-        *,
-        handle: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        source: str | None = None,
-        limit: int | None = None,
-    ) -> list[Tweet]:
-        """Tweets newest first, optionally filtered by handle, date range and source path."""
-        where, params = [], []
-        if handle:
-            where.append("handle = ?")
-            params.append(handle.lstrip("@"))
-        if since:
-            where.append("substr(sort_time, 1, 10) >= ?")
-            params.append(since)
-        if until:
-            where.append("substr(sort_time, 1, 10) <= ?")
-            params.append(until)
-        if source:
-            where.append(
-                "key IN (SELECT tweet_key FROM appearances JOIN sources USING "
-                "(source_id) WHERE path LIKE ? OR url LIKE ? OR title LIKE ?)"
-            )
-            params.extend([f"%{source}%"] * 3)
-        sql = "SELECT * FROM tweets"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY sort_time DESC, key DESC"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        return self._with_sources(self.conn.execute(sql, params))
+    def iter_tweets(self, selection: Selection | None = None) -> Iterator[Tweet]:
+        """The selected tweets newest first, with their sources, streamed from the archive."""
+        where, params = _where(selection or Selection(), self._resolve)
+        sql = "SELECT * FROM tweets" + where + " ORDER BY sort_time DESC, key DESC"
+        if selection and selection.limit:
+            sql += f" LIMIT {int(selection.limit)}"
+        return self._stream(sql, params)
 
-    def get(self, key: str) -> Tweet:
-        """One tweet by key, id or status URL; NotFoundError when absent."""
-        lookup = key.strip()
+    def tweets(self, **selection: object) -> list[Tweet]:
+        """``iter_tweets`` as a list; takes the fields of ``Selection`` as keywords."""
+        return list(self.iter_tweets(Selection(**selection)))  # type: ignore[arg-type]
+
+    def count(self, selection: Selection | None = None) -> int:
+        """How many tweets a selection holds."""
+        where, params = _where(selection or Selection(), self._resolve)
+        return self.conn.execute("SELECT count(*) FROM tweets" + where, params).fetchone()[0]
+
+    def _resolve(self, ref: str) -> str | None:
+        """The key of the tweet that ``ref`` (a key, status id or status URL) names."""
+        lookup = ref.strip()
         if "/status" in lookup:
             lookup = lookup.split("/status", 1)[1].split("/", 2)[1].split("?")[0]
-        rows = list(
-            self.conn.execute("SELECT * FROM tweets WHERE key = ? OR id = ?", (lookup, lookup))
-        )
-        if not rows:
-            raise NotFoundError(f"no tweet with key {key!r} in {self.folder}")
-        return self._with_sources(rows)[0]
+        row = self.conn.execute(
+            "SELECT key FROM tweets WHERE key = ? UNION ALL SELECT key FROM tweets WHERE id = ?",
+            (lookup, lookup),
+        ).fetchone()
+        return row[0] if row else None
+
+    def get(self, ref: str) -> Tweet:
+        """One tweet by key, id or status URL; NotFoundError when absent."""
+        key = self._resolve(ref)
+        if key is None:
+            raise NotFoundError(f"no tweet with key {ref!r} in {self.folder}")
+        return next(self._stream("SELECT * FROM tweets WHERE key = ?", (key,)))
 
     def appearances(self, key: str) -> list[Appearance]:
         """Every place a tweet was found, with the evidence snippet."""
@@ -473,41 +545,98 @@ class Archive:
     def search(self, query: str, *, limit: int | None = None) -> list[Tweet]:
         """Full-text search (FTS5 syntax; a query that is not valid FTS5 is taken literally)."""
         sql = (
-            "SELECT t.* FROM tweets_fts f JOIN tweets t ON t.key = f.key "
+            "SELECT t.* FROM tweets_fts f JOIN tweets t ON t.n = f.rowid "
             "WHERE tweets_fts MATCH ? ORDER BY rank"
         )
         if limit:
             sql += f" LIMIT {int(limit)}"
         try:
-            rows = list(self.conn.execute(sql, (query,)))
+            return list(self._stream(sql, (query,)))
         except sqlite3.OperationalError:
             literal = " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
-            rows = list(self.conn.execute(sql, (literal or '""',)))
-        return self._with_sources(rows)
+            return list(self._stream(sql, (literal or '""',)))
+
+    def iter_articles(self, keys: Iterable[str] | None = None) -> Iterator[Article]:
+        """Source articles, oldest read first, with the keys of their tweets in order.
+
+        With ``keys``, only the articles in which one of those tweets appeared.
+        """
+        if keys is None:
+            rows: Iterable[sqlite3.Row] = self.conn.execute(
+                "SELECT * FROM sources ORDER BY read_at, source_id"
+            )
+        else:
+            ids: set[int] = set()
+            wanted = list(keys)
+            for start in range(0, len(wanted), CHUNK):
+                chunk = wanted[start : start + CHUNK]
+                ids.update(
+                    r[0]
+                    for r in self.conn.execute(
+                        "SELECT DISTINCT source_id FROM appearances WHERE tweet_key IN "
+                        f"({','.join('?' * len(chunk))})",
+                        chunk,
+                    )
+                )
+            rows = [
+                self.conn.execute("SELECT * FROM sources WHERE source_id = ?", (i,)).fetchone()
+                for i in sorted(ids)
+            ]
+        for row in rows:
+            order = self.conn.execute(
+                "SELECT tweet_key FROM appearances WHERE source_id = ? ORDER BY position",
+                (row["source_id"],),
+            )
+            unique = tuple(dict.fromkeys(r[0] for r in order))
+            yield Article(source=_source(row), read_at=row["read_at"], keys=unique)
 
     def articles(self) -> list[Article]:
-        """Every source article with the keys of the tweets it embedded, in order."""
-        out = []
-        for row in self.conn.execute("SELECT * FROM sources ORDER BY read_at, source_id"):
-            keys = [
-                r[0]
-                for r in self.conn.execute(
-                    "SELECT tweet_key FROM appearances WHERE source_id = ? ORDER BY position",
-                    (row["source_id"],),
-                )
-            ]
-            unique = tuple(dict.fromkeys(keys))
-            out.append(Article(source=_source(row), read_at=row["read_at"], keys=unique))
-        return out
+        """Every source article (``iter_articles`` as a list)."""
+        return list(self.iter_articles())
 
     def counts(self) -> dict[str, int]:
         """Numbers of tweets, stubs and sources."""
         tweets = self.conn.execute("SELECT count(*) FROM tweets").fetchone()[0]
-        stubs = self.conn.execute(
-            "SELECT count(*) FROM tweets WHERE json_extract(record, '$.text') IS NULL"
-        ).fetchone()[0]
+        stubs = self.conn.execute("SELECT count(*) FROM tweets WHERE text IS NULL").fetchone()[0]
         sources = self.conn.execute("SELECT count(*) FROM sources").fetchone()[0]
         return {"tweets": tweets, "stubs": stubs, "sources": sources}
+
+    # -- what changed, for incremental renders ----------------------------------------------
+
+    def last_change(self) -> int:
+        """The number of the archive's latest change (0 for an empty archive)."""
+        return self.conn.execute(
+            "SELECT max(coalesce((SELECT max(seq) FROM tweets), 0), "
+            "coalesce((SELECT max(seq) FROM gone), 0))"
+        ).fetchone()[0]
+
+    def changed_since(self, change: int) -> Iterator[Tweet]:
+        """Tweets added or changed after change number ``change`` (by the ``seq`` index)."""
+        return self._stream("SELECT * FROM tweets WHERE seq > ? ORDER BY seq", (change,))
+
+    def gone_since(self, change: int) -> list[Gone]:
+        """Records merged away after change number ``change``, with where they used to be."""
+        rows = self.conn.execute(
+            "SELECT key, handle, sort_time FROM gone WHERE seq > ? ORDER BY seq", (change,)
+        )
+        return [Gone(r["key"], r["handle"], r["sort_time"] or "") for r in rows]
+
+    def get_meta(self, name: str) -> str | None:
+        """A small value the archive keeps for its tools (e.g. what a render last saw)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, name: str, value: str) -> None:
+        """Keep ``value`` under ``name`` (one small write transaction)."""
+
+        def work(_: _Tally) -> None:
+            self.conn.execute(
+                "INSERT INTO meta (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )
+
+        self._atomically(work)
 
     def integrity(self) -> str:
         """SQLite's own integrity check (``ok`` when the file is sound)."""
@@ -535,6 +664,51 @@ def _why(exc: sqlite3.DatabaseError, db_path: Path) -> str:
     except OSError:
         pass
     return str(exc)
+
+
+def _where(selection: Selection, resolve: Callable[[str], str | None]) -> tuple[str, list[object]]:
+    """The WHERE clause (with its parameters) of a selection; ``resolve`` finds keys."""
+    where: list[str] = []
+    params: list[object] = []
+    if selection.keys:
+        keys = [k for k in map(resolve, selection.keys) if k]
+        where.append(f"key IN ({','.join('?' * len(keys))})")
+        params.extend(keys)
+    if selection.handle:
+        where.append("handle = ?")
+        params.append(selection.handle.lstrip("@"))
+    if selection.since:
+        where.append("sort_time >= ?")
+        params.append(selection.since)
+    if selection.until:
+        # Inclusive: every time on the last day sorts before the next day.
+        where.append("sort_time < ?")
+        params.append(_next_day(selection.until))
+    if selection.source:
+        where.append(
+            "key IN (SELECT tweet_key FROM appearances JOIN sources USING "
+            "(source_id) WHERE path LIKE ? OR url LIKE ? OR title LIKE ?)"
+        )
+        params.extend([f"%{selection.source}%"] * 3)
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def _next_day(day: str) -> str:
+    """The day after ``YYYY-MM-DD`` (an unparsable value is compared as it is, plus a char)."""
+    try:
+        return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    except ValueError:
+        return day + "\uffff"
+
+
+def _sort_time(tweet: Tweet) -> str:
+    """What orders the archive, newest first: the creation time, else the date shown."""
+    return tweet.created_at or tweet.date or ""
+
+
+def _suffix(a: str, b: str) -> bool:
+    """Whether one normalized text ends with the other (a text copy that took in a line)."""
+    return a.endswith(b) or b.endswith(a)
 
 
 def _source(row: sqlite3.Row) -> Source:

@@ -6,7 +6,7 @@
 * Unreadable files (a real ``chmod 000`` read by an unprivileged user when the tests run as
   root, where the mode does not stop reads), files that vanish mid-run, symbolic-link loops,
   FIFOs, a link to /dev/zero, a 50 MB page and a file past the size limit.
-* A full disk (a 256 KiB tmpfs, and SQLite's own page limit where mounting is not allowed),
+* A full disk (a 1 MiB tmpfs, and SQLite's own page limit where mounting is not allowed),
   a read-only archive folder (a read-only bind mount), a read-only database, a folder where
   the database should be, and an archive from a newer archiver: each gives one clear
   ``Error:`` line, exit status 1, and leaves the archive as it was.
@@ -399,13 +399,14 @@ def test_a_50_mb_page_is_read_whole(tmp_path: Path) -> None:
 
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 256 KiB tmpfs (root only; skipped where mounting is not allowed)."""
+    """A 1 MiB tmpfs: room for a small archive and its write-ahead log (root only; skipped
+    where mounting is not allowed)."""
     mount = tmp_path / "disk"
     mount.mkdir()
     if os.geteuid() != 0 or not shutil.which("mount"):
         pytest.skip("mounting a tmpfs needs root")
     made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
         capture_output=True,
         text=True,
     )

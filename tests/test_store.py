@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,9 +14,9 @@ import pytest
 from archiver.errors import ArchiveError, NotFoundError
 from archiver.extract import extract_bytes
 from archiver.model import Document
-from archiver.store import SCHEMA_VERSION, Archive
+from archiver.store import SCHEMA_VERSION, Archive, Selection
 
-from .conftest import SEEDS
+from .conftest import SEEDS, SHARED
 
 SEED = SEEDS / "aimf-corim-villes-diplomatie-2023.txt"
 
@@ -140,3 +144,154 @@ def test_wal_and_integrity(archive_dir: Path) -> None:
 def test_opening_a_missing_archive_for_reading(tmp_path: Path) -> None:
     with pytest.raises(ArchiveError, match="no archive"):
         Archive(tmp_path / "nope", create=False)
+
+
+# -- scale: every write-path statement reads through an index ---------------------------------
+
+# Tables that grow with the archive: a SCAN of one of them makes a write cost grow with it.
+GROWING = ("tweets", "appearances", "sources", "gone", "tweets_fts")
+CORPUS_HTML = sorted((SHARED / "corpus").glob("*.html"))
+
+
+def _write_path_statements(archive: Archive, work) -> list[str]:
+    statements: list[str] = []
+    archive.conn.set_trace_callback(statements.append)
+    try:
+        work()
+    finally:
+        archive.conn.set_trace_callback(None)
+    return [s for s in statements if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK", "--"))]
+
+
+def test_no_write_path_statement_scans_a_growing_table(archive_dir: Path) -> None:
+    if not CORPUS_HTML:
+        pytest.skip("../shared/corpus is not beside the repository")
+    docs = [extract_bytes(p.read_bytes(), p.name) for p in CORPUS_HTML]
+    flattened, full = seed_doc(), doc(EMBED, "embed.html")
+    with Archive(archive_dir) as archive:
+        archive.save_documents(docs[: len(docs) // 2])  # a filled archive, then every path:
+        exported = archive.tweets(limit=20)
+
+        def work() -> None:
+            archive.save_documents(docs)  # new, unchanged and updated records
+            archive.save_documents([flattened])  # id-less records (merge candidates by handle)
+            archive.save_documents([full])  # an id'd copy absorbs the flattened one
+            archive.save_documents([doc("{{< tweet 1646195010880393216 >}}", "stub.md")])
+            archive.import_tweets(exported)  # import links sources
+
+        statements = _write_path_statements(archive, work)
+        scans = {}
+        for statement in statements:
+            plan = archive.conn.execute("EXPLAIN QUERY PLAN " + statement).fetchall()
+            for row in plan:
+                words = row[3].split()
+                if words[0] == "SCAN" and words[1] in GROWING:
+                    scans[statement[:120]] = row[3]
+    assert len(statements) > 200
+    assert scans == {}
+
+
+def test_changes_are_numbered_for_incremental_renders(archive_dir: Path) -> None:
+    with Archive(archive_dir) as archive:
+        assert archive.last_change() == 0
+        archive.save_documents([seed_doc()])
+        first = archive.last_change()
+        assert {t.handle for t in archive.changed_since(0)} == {"Val_Plante", "Lactualite"}
+        assert list(archive.changed_since(first)) == []
+        archive.save_documents([seed_doc()])  # nothing new: nothing changed
+        assert archive.last_change() == first
+        archive.save_documents([doc(EMBED, "embed.html")])  # the id'd copy absorbs the seed's
+        changed = [t.key for t in archive.changed_since(first)]
+        gone = archive.gone_since(first)
+        archive.set_meta("render", "x")
+        assert archive.get_meta("render") == "x"
+        assert archive.get_meta("nothing") is None
+    assert changed == ["1646195010880393216"]
+    assert [(g.key, g.handle, g.sort_time) for g in gone] == [
+        ("t-49de08804494990c", "Val_Plante", "2023-04-12")
+    ]
+
+
+def test_a_new_appearance_marks_an_unchanged_tweet_changed(archive_dir: Path) -> None:
+    with Archive(archive_dir) as archive:
+        archive.save_documents([doc(EMBED, "a.html")])
+        before = archive.last_change()
+        archive.save_documents([doc(EMBED, "b.html")])  # same record, one more article
+        assert [t.key for t in archive.changed_since(before)] == ["1646195010880393216"]
+
+
+def test_selection_by_keys_urls_and_dates(archive_dir: Path) -> None:
+    with Archive(archive_dir) as archive:
+        archive.save_documents([seed_doc(), doc(EMBED, "embed.html")])
+        picked = archive.tweets(keys=("https://twitter.com/x/status/1646195010880393216", "nope"))
+        assert [t.key for t in picked] == ["1646195010880393216"]
+        assert archive.count(Selection(until="2023-04-12")) == 1
+        assert archive.count(Selection(since="2023-04-12", until="2023-04-13")) == 2
+        assert archive.count() == 2
+
+
+# -- migration from the schema of the first release --------------------------------------------
+
+FIXTURE_V1 = Path(__file__).parent / "fixtures" / "archive-v1"
+
+
+def _v1_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "old"
+    folder.mkdir()
+    shutil.copy(FIXTURE_V1 / "archive.sqlite", folder / "archive.sqlite")
+    return folder
+
+
+def _export(folder: Path) -> list[dict]:
+    with Archive(folder) as archive:
+        return [t.to_dict() for t in archive.tweets()]
+
+
+def test_an_archive_of_the_first_release_is_migrated_in_place(tmp_path: Path) -> None:
+    folder = _v1_copy(tmp_path)
+    conn = sqlite3.connect(folder / "archive.sqlite")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()
+    expected = [json.loads(line) for line in (FIXTURE_V1 / "export.jsonl").read_text().splitlines()]
+    with Archive(folder) as archive:
+        assert archive.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert archive.integrity() == "ok"
+        assert archive.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert [t.to_dict() for t in archive.tweets()] == expected
+        assert [t.handle for t in archive.search("relations")] == ["Val_Plante"]
+        assert archive.appearances(expected[0]["key"])[0].snippet
+        # and it takes new writes, merging with what it held
+        archive.save_documents([doc(EMBED, "embed.html")])
+        assert archive.get("1646195010880393216").handle == "Val_Plante"
+        assert len(archive.tweets()) == len(expected)
+
+
+_KILL_MID_MIGRATION = """
+import os, sys, time
+import archiver.store as store
+real = store.migrate
+def slow(conn, version):
+    real(conn, version)
+    print("migrated, not committed", flush=True)
+    time.sleep(60)
+store.migrate = slow
+store.Archive(sys.argv[1])
+"""
+
+
+def test_a_kill_mid_migration_leaves_the_old_archive_usable(tmp_path: Path) -> None:
+    folder = _v1_copy(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILL_MID_MIGRATION, str(folder)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout.readline().strip() == "migrated, not committed"
+    proc.kill()
+    proc.wait()
+    conn = sqlite3.connect(folder / "archive.sqlite")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1  # still the old archive
+    assert conn.execute("SELECT count(*) FROM tweets").fetchone()[0] == 8
+    conn.close()
+    expected = [json.loads(line) for line in (FIXTURE_V1 / "export.jsonl").read_text().splitlines()]
+    assert _export(folder) == expected  # and the next open migrates it whole

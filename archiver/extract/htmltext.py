@@ -8,13 +8,14 @@ the markup of an element exactly as written in the page (the evidence kept in th
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from lxml import etree
 
 from archiver.extract.common import Anchor
 
 WS = re.compile(r"[ \t\r\n\f]+")
-_TOKEN = re.compile(r"[ \t\r\n\f]+|[^ \t\r\n\f]+")
+_SPACE_CHARS = " \t\r\n\f"  # HTML's white space (not Python's: no NBSP, no \v)
 _SKIP_TAGS = frozenset({"script", "style", "template", "noscript", "textarea", "svg", "button"})
 _BLOCK_TAGS = frozenset(
     {
@@ -42,6 +43,13 @@ _BLOCK_TAGS = frozenset(
 
 def classes(el: etree._Element) -> set[str]:
     return set((el.get("class") or "").lower().split())
+
+
+@cache
+def _tag_pattern(tag: str, before: str, after: str) -> re.Pattern[str]:
+    """A tag's opener (or closer) pattern, compiled once per tag: ``re``'s own cache lookup
+    cost as much as the match."""
+    return re.compile(before + re.escape(tag) + after, re.IGNORECASE)
 
 
 class SourceIndex:
@@ -86,7 +94,7 @@ class SourceIndex:
             end_of_line = (
                 self._line_starts[line] if line < len(self._line_starts) else len(self.source)
             )
-            opener = re.compile(r"<" + re.escape(el.tag) + r"\b", re.IGNORECASE)
+            opener = _tag_pattern(el.tag, r"<", r"\b")
             matches = [m.start() for m in opener.finditer(self.source, start_of_line, end_of_line)]
             self._openers[(el.tag, line)] = matches
         if nth >= len(matches):
@@ -94,7 +102,7 @@ class SourceIndex:
         return self._to_close(matches[nth], el.tag)
 
     def _to_close(self, start: int, tag: str) -> str | None:
-        pattern = re.compile(r"<(/?)" + re.escape(tag) + r"\b[^>]*>", re.IGNORECASE)
+        pattern = _tag_pattern(tag, r"<(/?)", r"\b[^>]*>")
         depth = 0
         limit = min(len(self.source), start + 200_000)
         for match in pattern.finditer(self.source, start, limit):
@@ -119,17 +127,22 @@ class TextWalker:
         self.stopped = False
 
     def emit(self, text: str) -> None:
-        if self.stopped:
+        """Add a text node: white-space runs collapse to one space, as a browser shows them.
+
+        Done a node at a time with ``str.strip`` and one ``sub`` (a word at a time in Python
+        was the largest cost of reading an embed).
+        """
+        if self.stopped or not text:
             return
-        for match in _TOKEN.finditer(text):
-            token = match.group(0)
-            if token[0] in " \t\r\n\f":
-                self.space = True
-                continue
-            if self.space and self.length and self.parts[-1][-1:] != "\n":
-                self._put(" ")
-            self.space = False
-            self._put(token)
+        if text[0] in _SPACE_CHARS:
+            self.space = True
+        body = text.strip(_SPACE_CHARS)
+        if not body:
+            return
+        if self.space and self.length and self.parts[-1][-1:] != "\n":
+            self._put(" ")
+        self._put(WS.sub(" ", body))
+        self.space = text[-1] in _SPACE_CHARS
 
     def newline(self) -> None:
         """Start a new line unless at one already (block elements)."""

@@ -26,12 +26,10 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from itertools import groupby
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TypeVar
 
@@ -63,6 +61,7 @@ from archiver.render.html import (
     tweet_paragraphs,
     tweet_time,
 )
+from archiver.workers import worker_pool
 
 T = TypeVar("T")
 SCALES = (1, 2, 3)
@@ -1183,9 +1182,7 @@ def render_png(
     draw = partial(card_png, theme=theme, scale=scale)
     with ExitStack() as stack:
         if jobs > 1 and len(todo) > 1:
-            pool = stack.enter_context(
-                ProcessPoolExecutor(min(jobs, len(todo)), mp_context=get_context("spawn"))
-            )
+            pool = stack.enter_context(worker_pool(min(jobs, len(todo)), "spawn"))
             results = pool.map(
                 draw, [t for _, t in todo], chunksize=max(1, len(todo) // (4 * jobs))
             )
