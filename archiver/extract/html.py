@@ -64,8 +64,6 @@ _AFTER_TWITTER = (b"-video", b"-embed", b"embed", b"_embed")
 # Attributes whose whole value "x" names the provider (data-provider="x").
 _X_KINDS = (b"type", b"provider", b"service", b"platform", b"network")
 # A status URL in the page: an embed's permalink, a container's attribute, or a link in prose.
-# It starts with a literal, so the search runs at memory speed; a short (pre-2010) id counts
-# only after a twitter.com / x.com host.
 _STATUS_PATH = re.compile(rb"status(?:es)?(?:/|%2f)(\d{1,20})")
 _AFTER_TWEET = re.compile(rb"[-_]*(?:__)?(?:body[-_]*)?text|-embed")
 # A credit line's "(@handle)" ("\xef\xbc\xa0" is a full-width at sign in UTF-8).
@@ -98,11 +96,18 @@ def _might_embed(low: bytes) -> bool:
         elif before[-1:] in b"-_\"' " and low[at + 5 : at + 6] in (b'"', b"'", b" "):
             return True  # a class word of its own: "tweet", "post-type-tweet"
         at = low.find(b"tweet", at + 5)
-    if _CREDIT.search(low) is not None or _x_named(low):
-        return True
-    for match in _STATUS_PATH.finditer(low):
-        if len(match.group(1)) >= 15 or low.rfind(b".com", match.start() - 40, match.start()) >= 0:
+    return _CREDIT.search(low) is not None or _status_path(low) or _x_named(low)
+
+
+def _status_path(low: bytes) -> bool:
+    """A status URL anywhere in the page (``…/status/ID``, also percent-encoded); a short
+    (pre-2010) id counts only after a ``.com`` host."""
+    at = low.find(b"status")
+    while at >= 0:
+        match = _STATUS_PATH.match(low, at)
+        if match and (len(match.group(1)) >= 15 or low.rfind(b".com", max(0, at - 40), at) >= 0):
             return True
+        at = low.find(b"status", at + 6)
     return False
 
 
@@ -158,12 +163,12 @@ def _tweet_word(low: bytes) -> bool:
 
 
 def _x_named(low: bytes) -> bool:
-    for value in (b'="x"', b"='x'"):
-        at = low.find(value)
-        while at >= 0:
-            if low[max(0, at - 9) : at].endswith(_X_KINDS):
-                return True
-            at = low.find(value, at + 4)
+    """An embed-kind attribute whose whole value is "x" (``data-provider="x"``)."""
+    at = low.find(b'="x"')
+    while at >= 0:
+        if low[max(0, at - 9) : at].endswith(_X_KINDS):
+            return True
+        at = low.find(b'="x"', at + 4)
     return False
 
 

@@ -140,7 +140,7 @@ def _closing(text: str, start: int, pattern: str) -> re.Match[str] | None:
 def find_tags(text: str) -> Iterator[tuple[int, Found]]:
     """Every tag, component or directive in ``text`` (code already blanked) that embeds a
     tweet, with its position."""
-    for match in _HUGO.finditer(text):
+    for match in _HUGO.finditer(text) if "{{" in text else ():
         name, args = match.group(2), match.group(3)
         kind = _kind(name, args)
         if kind is None or name.startswith("/"):
@@ -153,7 +153,7 @@ def find_tags(text: str) -> Iterator[tuple[int, Found]]:
         found = tag_tweet(args, text[match.start() : end], label, kind, body)
         if found:
             yield match.start(), found
-    for match in _LIQUID.finditer(text):
+    for match in _LIQUID.finditer(text) if "{%" in text else ():
         name, args = match.group(1), match.group(2)
         kind = _kind(name, args)
         if kind is None:
@@ -165,7 +165,7 @@ def find_tags(text: str) -> Iterator[tuple[int, Found]]:
         found = tag_tweet(args, text[match.start() : end], f"liquid tag {name.lower()}", kind, body)
         if found:
             yield match.start(), found
-    for match in _JSX.finditer(text):
+    for match in _JSX.finditer(text) if "<" in text else ():
         name, args = match.group(1), match.group(2)
         kind = _kind(name, "")
         if kind is None:
@@ -183,18 +183,18 @@ def find_tags(text: str) -> Iterator[tuple[int, Found]]:
 
 def _simple(text: str) -> Iterator[tuple[int, Found]]:
     """One-line syntaxes: WordPress, directives, AsciiDoc macros, Zenn, Hatena."""
-    for match in _WORDPRESS.finditer(text):
+    for match in _WORDPRESS.finditer(text) if "[" in text else ():
         kind = _kind(match.group(1), "")
         found = kind and tag_tweet(
             match.group(2), match.group(0), f"wordpress shortcode {match.group(1).lower()}", kind
         )
         if found:
             yield match.start(), found
-    for match in _WP_EMBED.finditer(text):
+    for match in _WP_EMBED.finditer(text) if "[/" in text else ():
         found = tag_tweet(match.group(1), match.group(0), "wordpress shortcode embed", "embed")
         if found:
             yield match.start(), found
-    for match in _DIRECTIVE.finditer(text):
+    for match in _DIRECTIVE.finditer(text) if ":::" in text or ".. " in text else ():
         name = match.group(1) or match.group(2)
         kind = _kind(name, "")
         found = kind and tag_tweet(
@@ -202,18 +202,18 @@ def _simple(text: str) -> Iterator[tuple[int, Found]]:
         )
         if found:
             yield match.start(), found
-    for match in _ASCIIDOC.finditer(text):
+    for match in _ASCIIDOC.finditer(text) if "::" in text else ():
         kind = _kind(match.group(1), "")
         args = f"{match.group(2)} {match.group(3)}"
         found = kind and tag_tweet(args, match.group(0), f"asciidoc macro {match.group(1)}", kind)
         if found:
             yield match.start(), found
-    for match in _ZENN.finditer(text):
+    for match in _ZENN.finditer(text) if "@[" in text else ():
         kind = _kind(match.group(1), "")
         found = kind and tag_tweet(match.group(2), match.group(0), "zenn embed", kind)
         if found:
             yield match.start(), found
-    for match in _HATENA.finditer(text):
+    for match in _HATENA.finditer(text) if "[http" in text or "[twitter:" in text else ():
         found = tag_tweet(
             match.group(1) or match.group(2), match.group(0), "hatena embed", "provider"
         )
