@@ -69,6 +69,18 @@ def test_bare_status_url_on_its_own_line_is_a_stub_and_merges_with_a_full_copy()
     assert len([t for t in found if t.text is None]) == 1  # the stub; the quote is id-less
 
 
+def test_bare_status_url_and_a_full_embed_of_the_same_tweet_count_once() -> None:
+    post = (
+        f"{URL}\n\nLater, the embed code:\n\n"
+        '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Cities are where climate '
+        'policy happens.</p>&mdash; Jane Mayor (@mayor) <a href="'
+        f'{URL}?ref_src=twsrc%5Etfw">May 1, 2023</a></blockquote>\n'
+    )
+    (tweet,) = tweets_of(post, "post.md")
+    assert tweet.id == ID
+    assert tweet.text == "Cities are where climate policy happens."
+
+
 @pytest.mark.parametrize(
     "line",
     [f"Read {URL} now.", f"- {URL}", f"> {URL}", f"    {URL}", f"```\n{URL}\n```"],
@@ -244,6 +256,19 @@ def test_jupyter_markdown_cells_and_html_outputs() -> None:
         (ID, True),
         ("1653051373557751811", False),
     ]
+
+
+def test_r_markdown_chunk_that_renders_a_tweet() -> None:
+    # tweetrmd's README: include_tweet() in an executed chunk puts the embed in the page; the
+    # same call in a plain ```r fence is a code sample.
+    rmd = (
+        "---\ntitle: Tweets in R Markdown\n---\n\n"
+        '```{r echo=FALSE}\ntweetrmd::include_tweet("https://twitter.com/alearrow/status/'
+        '1153062475838853120")\n```\n\n'
+        f'```r\ninclude_tweet("{URL}")\n```\n'
+    )
+    found = tweets_of(rmd, "tweets.Rmd")
+    assert [(t.id, t.handle) for t in found] == [("1153062475838853120", "alearrow")]
 
 
 def test_quarto_and_r_markdown_are_markdown() -> None:

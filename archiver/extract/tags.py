@@ -73,10 +73,11 @@ def _words(name: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(name)}
 
 
-def _kind(name: str, args: str) -> str | None:
-    """``provider`` / ``embed`` when the tag's name mentions one, else None."""
+def _kind(name: str, args: str | None) -> str | None:
+    """``provider`` / ``embed`` when the tag's name mentions one, else None; ``args`` (of a
+    template tag) name it instead when the tag only includes another file."""
     words = _words(name)
-    if words & _WRAPPERS:  # {% include twitter-card.html … %}: the included file names it
+    if args is not None and words & _WRAPPERS:  # {% include twitter-card.html … %}: the included file names it
         first = args.split(None, 1)
         words = _words(first[0]) if first else set()
     if words & _PROVIDER:
@@ -219,6 +220,29 @@ def _simple(text: str) -> Iterator[tuple[int, Found]]:
         )
         if found:
             yield match.start(), found
+
+
+# R Markdown / Quarto chunks that run (```{r}, ```{python}): their output is in the page.
+_EXECUTED = re.compile(
+    r"^[ \t]{0,3}(`{3,})[ \t]*\{(?:r|python|ojs)\b[^\n]*\n(.*?)^[ \t]{0,3}\1", re.M | re.S
+)
+_CALL = re.compile(r"([A-Za-z_][\w.:]{0,60})\(\s*(?:\w+\s*=\s*)?[\"']([^\"'\n]{1,600})[\"']")
+
+
+def chunk_calls(text: str) -> Iterator[tuple[int, Found]]:
+    """Tweets that executed chunks render: ``tweetrmd::include_tweet("URL")``,
+    ``tweet_embed(URL)``, ``tweet_screenshot(…)`` — any call whose name mentions the
+    provider and whose first argument carries the status. A fence without braces is a code
+    sample, not run, and is never read."""
+    if "```" not in text or "{" not in text:
+        return
+    for chunk in _EXECUTED.finditer(text):
+        for call in _CALL.finditer(chunk.group(2)):
+            kind = _kind(call.group(1), None)
+            snippet = call.group(0) + ")"
+            found = kind and tag_tweet(call.group(2), snippet, f"chunk call {call.group(1)}", kind)
+            if found:
+                yield chunk.start(2) + call.start(), found
 
 
 _TAG = re.compile(r"<[^<>]{0,400}>")
