@@ -77,7 +77,7 @@ def _kind(name: str, args: str | None) -> str | None:
     """``provider`` / ``embed`` when the tag's name mentions one, else None; ``args`` (of a
     template tag) name it instead when the tag only includes another file."""
     words = _words(name)
-    if args is not None and words & _WRAPPERS:  # {% include twitter-card.html … %}: the included file names it
+    if args is not None and words & _WRAPPERS:  # {% include twitter-card.html … %}
         first = args.split(None, 1)
         words = _words(first[0]) if first else set()
     if words & _PROVIDER:
