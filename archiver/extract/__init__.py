@@ -16,8 +16,9 @@ from pathlib import Path
 
 from archiver.errors import InputError
 from archiver.extract.decode import decode
-from archiver.extract.html import extract_html, page_signs
+from archiver.extract.html import extract_html
 from archiver.extract.markup import extract_markup
+from archiver.extract.precheck import page_signs
 from archiver.extract.sources import (
     WxrItem,
     asciidoc_to_markup,
