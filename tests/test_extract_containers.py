@@ -83,6 +83,32 @@ URL = f"https://twitter.com/Val_Plante/status/{ID}"
             'width="500" height="281"></iframe>',
             "Val_Plante",
         ),
+        # note.com's figure (hydrated by its own client), and a feed reader's normalised div.
+        (
+            '<figure name="80c4d437-61f6-4500-9007-1a4ac10bdd2e" data-src="https://x.com/'
+            f'Val_Plante/status/{ID}" data-identifier="n1234" embedded-service="twitter" '
+            'embedded-content-key="emb123"></figure>',
+            "Val_Plante",
+        ),
+        (
+            f'<div data-embed-provider="twitter" data-embed-id="{ID}" data-embed-src="https://'
+            f'platform.twitter.com/embed/Tweet.html?id={ID}"></div>',
+            None,
+        ),
+        # The s9e MediaEmbed frame of XenForo / phpBB forums: the id in the URL's fragment.
+        (
+            '<span data-s9e-mediaembed="twitter" style="display:inline-block;width:100%;'
+            'max-width:550px"><iframe data-s9e-mediaembed="twitter" allow="autoplay *" '
+            'allowfullscreen="" loading="lazy" scrolling="no" style="height:186px;width:550px"'
+            f' src="https://s9e.github.io/iframe/2/twitter.min.html#{ID}"></iframe></span>',
+            None,
+        ),
+        # A proxy front-end's status URL (fxtwitter republishes the status at the same path).
+        (
+            '<div class="embed-tweet" data-url="https://fxtwitter.com/Val_Plante/status/'
+            f'{ID}"></div>',
+            "Val_Plante",
+        ),
         # Drupal core's media oEmbed iframe.
         (
             '<iframe src="/media/oembed?url=https%3A//twitter.com/Val_Plante/status/'

@@ -67,6 +67,9 @@ _NOT_POST_ID = re.compile(
     re.I,
 )
 _BARE_ID = re.compile(r"\s*(\d{15,20})\s*")
+# A helper frame naming the id in its URL's fragment (s9e MediaEmbed, used by XenForo and
+# phpBB: iframe[data-s9e-mediaembed=twitter][src=…/twitter.min.html#ID]).
+_FRAGMENT_ID = re.compile(r"^(?:https?:)?//\S*#(\d{15,20})$")
 _USER_STATUS = re.compile(r"\s*@?([A-Za-z0-9_]{1,15})/status(?:es)?/(\d{1,20})\b")
 _URL_START = re.compile(r"(?:https?:)?//|(?:www\.|mobile\.)?(?:twitter|x)\.com/", re.I)
 _PROXIED = re.compile(r"[?&](?:amp;)?(?:url|src|href)=([^&#\s]+)", re.I)
@@ -126,7 +129,7 @@ def container_status(el: etree._Element) -> tuple[str | None, str] | None:
             user = _USER_STATUS.fullmatch(text)
             if user and valid_id(user.group(2)):
                 parsed = (user.group(1), valid_id(user.group(2)) or "")
-            bare = _BARE_ID.fullmatch(text)
+            bare = _BARE_ID.fullmatch(text) or _FRAGMENT_ID.search(text)
             if bare and not _NOT_POST_ID.search(name):
                 parsed = (None, valid_id(bare.group(1)) or "")
         if parsed and parsed[1] and (found is None or (found[0] is None and parsed[0])):

@@ -147,7 +147,7 @@ def _extract_tree(
         elif tag == "iframe":
             found = _iframe(el, index)
         elif tag == "figure":
-            found = _wordpress_figure(el, index)
+            found = _wordpress_figure(el, index) or _container(el, index)
         elif tag == "textarea":
             inner = el.text or ""
             if "twitter-tweet" in inner:
