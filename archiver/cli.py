@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
 import itertools
 import json
 import os
 import sys
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from archiver import __version__
 from archiver.errors import ArchiverError
 from archiver.extract.warc import is_warc
 from archiver.model import Tweet
-from archiver.pipeline import Skipped, extract_paths, import_files, iter_planned
+from archiver.pipeline import Skipped, extract_paths, import_files, is_address, iter_planned
 from archiver.store import Archive, Selection
 
 DEFAULT_ARCHIVE = "archive"
@@ -94,21 +96,118 @@ def cli() -> None:
     """Rescue the tweets embedded in articles into a local archive, and show them offline."""
 
 
+def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _url_lists(files: tuple[str, ...], stdin_taken: bool) -> list[str]:
+    if not files:
+        return []
+    from archiver.feeds import read_url_list
+
+    urls: list[str] = []
+    for name in files:
+        if name == "-":
+            if stdin_taken:
+                raise click.UsageError("standard input (-) can be read only once")
+            stdin_taken = True
+            urls += read_url_list(sys.stdin.read())
+            continue
+        try:
+            urls += read_url_list(Path(name).read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.BadParameter(f"{name}: {exc}", param_hint="--urls") from None
+    return urls
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
-@jobs_option("Worker processes for extraction")
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--urls",
+    "url_files",
+    multiple=True,
+    metavar="FILE",
+    help="Read the addresses in FILE (one a line, # comments; - for standard input).",
+)
+@click.option(
+    "--sitemap",
+    "sitemaps",
+    multiple=True,
+    metavar="URL",
+    help="Read every article a sitemap (or sitemap index, gzipped or not) lists.",
+)
+@click.option(
+    "--feed",
+    "feeds",
+    multiple=True,
+    metavar="URL",
+    help="Read every article an RSS or Atom feed lists.",
+)
+@click.option(
+    "--since",
+    callback=_since,
+    metavar="YYYY-MM-DD",
+    help="Only sitemap and feed entries dated (lastmod, pubDate, updated) on or after this day.",
+)
+@click.option(
+    "--refetch", is_flag=True, help="Fetch addresses again even when the archive's WARC holds them."
+)
+@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds between two requests to one host.",
+)
+@jobs_option("Worker processes for extraction; hosts fetched in parallel (then default 4)")
 @archive_option
-def extract(paths: tuple[str, ...], jobs: int | None, archive_dir: Path) -> None:
+def extract(
+    paths: tuple[str, ...],
+    url_files: tuple[str, ...],
+    sitemaps: tuple[str, ...],
+    feeds: tuple[str, ...],
+    since: date | None,
+    refetch: bool,
+    ignore_robots: bool,
+    delay: float,
+    jobs: int | None,
+    archive_dir: Path,
+) -> None:
     """Find embedded tweets in articles (HTML, Markdown, reST, text) and archive them.
 
-    PATHS are files, folders (read recursively), web archives (.warc, .warc.gz, .arc) or -
-    for standard input. Files that cannot be read are reported and skipped; the exit status
-    is 1 if any was.
+    PATHS are files, folders (read recursively), web archives (.warc, .warc.gz, .arc), -
+    for standard input, or web addresses (http:// or https://). Addresses, --urls lists,
+    --sitemap and --feed pages are fetched politely (robots.txt, one request per host at a
+    time) into the archive's WARC (ARCHIVE/warc/), then read from it; addresses already
+    there are not fetched again. No X host is ever contacted. Inputs that cannot be read are
+    reported and skipped; the exit status is 1 if any was.
 
     Example:
 
+    \b
         archiver extract seeds/ --archive archive
+        archiver extract https://example.com/2023/04/article
+        archiver extract --sitemap https://example.com/sitemap.xml --since 2024-01-01
     """
+    urls = [p for p in paths if is_address(p)]
+    paths = tuple(p for p in paths if not is_address(p))
+    urls += _url_lists(url_files, "-" in paths)
+    if not (paths or urls or sitemaps or feeds):
+        raise click.UsageError("give at least one PATH, address, --urls, --sitemap or --feed")
+    web = fetch_options = None
+    if urls or sitemaps or feeds:
+        from archiver.fetch import FetchOptions, WebInputs
+
+        web = WebInputs(tuple(urls), sitemaps, feeds)
+        fetch_options = FetchOptions(
+            delay=delay, jobs=jobs or 4, ignore_robots=ignore_robots, refetch=refetch, since=since
+        )
     archive = _open(archive_dir, create=True)
     few = list(itertools.islice(iter_planned(list(paths)), 2))
     workers = jobs or os.cpu_count() or 1
@@ -121,20 +220,30 @@ def extract(paths: tuple[str, ...], jobs: int | None, archive_dir: Path) -> None
     try:
         with archive:
             items = iter_planned(list(paths))  # lazily: memory stays flat on huge folders
-            if sys.stderr.isatty() and len(few) > 1:
+            run = functools.partial(
+                extract_paths,
+                items,
+                archive,
+                jobs=workers,
+                on_skip=on_skip,
+                web=web,
+                fetch_options=fetch_options,
+            )
+            if sys.stderr.isatty() and (len(few) > 1 or web):
                 total = sum(1 for _ in iter_planned(list(paths)))  # a second, cheap walk
                 with click.progressbar(
                     length=total, label="Extracting", file=sys.stderr, show_pos=True
                 ) as bar:
-                    summary = extract_paths(
-                        items,
-                        archive,
-                        jobs=workers,
-                        on_skip=on_skip,
-                        progress=lambda _name: bar.update(1),
-                    )
+
+                    def more(count: int) -> None:
+                        # The web pages are counted once their listings are read, maybe after
+                        # the local files are done (click then thinks the bar finished).
+                        bar.length = (bar.length or 0) + count
+                        bar.finished = bar.pos >= bar.length
+
+                    summary = run(progress=lambda _name: bar.update(1), on_total=more)
             else:
-                summary = extract_paths(items, archive, jobs=workers, on_skip=on_skip)
+                summary = run()
     except ArchiverError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(summary.line())

@@ -19,3 +19,7 @@ class ArchiveError(ArchiverError):
 
 class NotFoundError(ArchiverError):
     """No record matches the key asked for."""
+
+
+class FetchError(InputError):
+    """A web address could not be read (refused, unreachable, an HTTP error, too big)."""

@@ -159,6 +159,7 @@ def extract_bytes(
     path: str,
     url: str | None = None,
     record: str | None = None,
+    charset: str | None = None,
     *,
     fmt: str | None = None,
     title: str | None = None,
@@ -166,17 +167,20 @@ def extract_bytes(
     """Extract every embedded tweet from a document's bytes.
 
     ``path`` names the source; ``url`` and ``record`` locate an article read from a web
-    archive (its target URI and WARC record id) or a WordPress export (link and guid).
-    ``fmt`` and ``title`` are given for an article taken out of a container file (a WXR
-    item is ``wordpress-post``); otherwise both are read from the document.
+    archive (its target URI and WARC record id) or a WordPress export (link and guid);
+    ``charset`` is the one its HTTP response declared, which outranks the page's ``<meta
+    charset>``. ``fmt`` and ``title`` are given for an article taken out of a container file
+    (a WXR item is ``wordpress-post``); otherwise both are read from the document.
     """
     sha = hashlib.sha256(data).hexdigest()
     if not data or data.isspace():
         raise InputError("empty file")
-    text, encoding = decode(data)
+    text, encoding = decode(data, charset)
     if "\x00" in text:
         text = text.replace("\x00", "")
-    fmt = fmt or sniff_format(text, path)
+    # A web archive's record was served as HTML (only those are read): the name of the WARC
+    # file says nothing about it, and a served fragment without <html> is still HTML.
+    fmt = fmt or ("html" if record else sniff_format(text, path))
     try:
         if fmt == "html":
             # The pre-check reads the bytes when they are ASCII-compatible (fastest).

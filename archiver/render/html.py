@@ -174,8 +174,17 @@ def render_html(
     if with_html:
         # Cards link the PNG and JSON files next to them that exist (or are about to).
         present = _files_under(out_dir, "tweets") | outputs.keys()
-        outputs.update(_pages(tweets, articles, theme, present))
+        outputs.update(_pages(tweets, articles, theme, present, _fetched(out_dir, articles)))
     return _write_all(out_dir, outputs, force)
+
+
+def _fetched(out_dir: Path, articles: Sequence[Article]) -> dict[str, When | None]:
+    """When each capture of the archive's own WARC files was fetched, by WARC record id."""
+    if not any(article.source.record for article in articles):
+        return {}  # no article from a web archive: no WARC to read
+    from archiver.warclog import iter_captures
+
+    return {c.record_id: _read_at(c.date) for c in iter_captures(out_dir)}
 
 
 def article_relpath(source: Source) -> str:
@@ -227,6 +236,7 @@ def _pages(
     articles: Sequence[Article],
     theme: str | None,
     present: AbstractSet[str],
+    fetched: Mapping[str, When | None],
 ) -> dict[str, str]:
     """Every HTML page of the archive, keyed by its path relative to ``out_dir``."""
     refs = {_source_id(a.source): article_ref(a.source, a) for a in articles}
@@ -251,6 +261,7 @@ def _pages(
             article=ref,
             source=article.source,
             missing=missing,
+            fetched=fetched.get(article.source.record or ""),
         )
     pages["index.html"] = _page(
         "index.html",
