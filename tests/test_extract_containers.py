@@ -4,7 +4,8 @@ Each snippet follows markup that publishers' templates and tools really emit (na
 case: Substack's three card generations as kept by converters' test suites — html-to-markdown,
 Ghost's Substack migrator, rss2nostr, Substack normalisers —, CMS editors that wrap oEmbed
 HTML in ``div.embed-twitter[data-embed-type]``, the Vox Media ``c-oembed`` consent
-placeholder, Medium's embedly iframes, Drupal's media oEmbed iframe). The negatives are the
+placeholder, CKEditor's media embed, Medium's embedly iframes, Drupal's media oEmbed iframe,
+note.com's figures, the s9e MediaEmbed frames of XenForo / phpBB forums). The negatives are the
 page chrome every news page carries.
 """
 
@@ -83,6 +84,13 @@ URL = f"https://twitter.com/Val_Plante/status/{ID}"
             'width="500" height="281"></iframe>',
             "Val_Plante",
         ),
+        # CKEditor 5's media embed, as saved by the CMSs that use it (non-semantic and
+        # semantic output).
+        (
+            f'<figure class="media"><div data-oembed-url="{URL}">[Media preview]</div></figure>',
+            "Val_Plante",
+        ),
+        (f'<figure class="media"><oembed url="{URL}"></oembed></figure>', "Val_Plante"),
         # note.com's figure (hydrated by its own client), and a feed reader's normalised div.
         (
             '<figure name="80c4d437-61f6-4500-9007-1a4ac10bdd2e" data-src="https://x.com/'
@@ -146,6 +154,13 @@ def test_container_around_a_full_embed_counts_once() -> None:
     assert len(found) == 1
     assert found[0].text and found[0].text.startswith("Les villes")
     assert found[0].author == "Valérie Plante"
+
+
+def test_ckeditor4_media_embed_with_its_blockquote_is_read_in_full() -> None:
+    # CKEditor 4's Media Embed plugin keeps the provider's HTML inside the wrapper.
+    found = tweets_of(f'<div data-oembed-url="{URL}">{CANONICAL}</div>')
+    assert len(found) == 1
+    assert found[0].text and found[0].author == "Valérie Plante"
 
 
 def test_stub_and_full_embed_of_the_same_tweet_elsewhere_on_the_page_count_once() -> None:
