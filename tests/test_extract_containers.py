@@ -5,7 +5,9 @@ case: Substack's three card generations as kept by converters' test suites — h
 Ghost's Substack migrator, rss2nostr, Substack normalisers —, CMS editors that wrap oEmbed
 HTML in ``div.embed-twitter[data-embed-type]``, the Vox Media ``c-oembed`` consent
 placeholder, CKEditor's media embed, Medium's embedly iframes, Drupal's media oEmbed iframe,
-note.com's figures, the s9e MediaEmbed frames of XenForo / phpBB forums). The negatives are the
+note.com's figures, the s9e MediaEmbed frames of XenForo / phpBB forums). The live-blog entry
+follows the issue's description of the 2015 page (its markup is not public here), and the
+``data-provider="x"`` / ``embed--x`` cases are the pattern's own edges. The negatives are the
 page chrome every news page carries.
 """
 
