@@ -188,6 +188,8 @@ def test_org_pandoc_conversion_with_split_html_blocks_and_triple_dash() -> None:
         '#+html: <a href="https://twitter.com/bob/status/1653051373557751809">May 1, 2023</a>'
         "</blockquote>\n"
     )
+    doc = extract_bytes(org.encode(), "summit.org")
+    assert (doc.source.format, doc.source.title) == ("org", "Notes from the summit")
     found = tweets_of(org, "summit.org")
     assert [(t.id, t.handle, t.text) for t in found] == [
         (ID, "mayor", "Cities are where climate policy happens."),
@@ -220,6 +222,8 @@ def test_asciidoc_passthrough_block_and_inline_pass_and_listing() -> None:
         "</blockquote>]\n\n"
         "[source,html]\n----\n" + CANONICAL.replace(ID, "1653051373557751810") + "\n----\n"
     )
+    doc = extract_bytes(adoc.encode(), "notes.adoc")
+    assert (doc.source.format, doc.source.title) == ("asciidoc", "Notes")
     found = tweets_of(adoc, "notes.adoc")
     assert [t.id for t in found] == [ID, "1653051373557751809"]
 

@@ -71,6 +71,8 @@ _FRONT_TITLE = re.compile(
     r"\A---\s*\n(?:.{0,2000}?\n)?title:\s*[\"']?(.{1,300}?)[\"']?\s*\n", re.DOTALL
 )
 _HEADING = re.compile(r"^#\s+(.{1,300})$", re.MULTILINE)
+_ORG_TITLE = re.compile(r"^#\+title:[ \t]*(.{1,300})$", re.MULTILINE | re.IGNORECASE)
+_ADOC_TITLE = re.compile(r"^=[ \t]+(.{1,300})$", re.MULTILINE)
 
 
 def sniff_format(text: str, name: str) -> str:
@@ -103,9 +105,8 @@ def _title(text: str, fmt: str) -> str | None:
         match = _TITLE.search(text[:200_000])
         return " ".join(unescape(match.group(1)).split()) or None if match else None
     if fmt in ("markdown", "rst", "text", "org", "asciidoc"):
-        match = _FRONT_TITLE.match(text) or (
-            _HEADING.search(text[:20_000]) if fmt == "markdown" else None
-        )
+        heading = {"markdown": _HEADING, "org": _ORG_TITLE, "asciidoc": _ADOC_TITLE}.get(fmt)
+        match = _FRONT_TITLE.match(text) or (heading.search(text[:20_000]) if heading else None)
         return match.group(1).strip() if match else None
     return None
 
