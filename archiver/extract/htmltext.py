@@ -87,7 +87,11 @@ class SourceIndex:
                 ranks[other] = on_line.get(other.sourceline, 0)
                 on_line[other.sourceline] = ranks[other] + 1
             self._ranks[el.tag] = ranks
-        nth = ranks[el]
+        nth = ranks.get(el)
+        if nth is None:
+            # Not under its document's root (lxml moves what follows </html> elsewhere):
+            # no rank, so the element's own serialization is the evidence.
+            return None
         matches = self._openers.get((el.tag, line))
         if matches is None:
             start_of_line = self._line_starts[line - 1]
