@@ -65,6 +65,9 @@ def _open(archive_dir: Path, create: bool = False) -> Archive:
 
 def _one_line(tweet: Tweet) -> str:
     when = tweet.date or (tweet.created_at or "")[:10] or "????-??-??"
+    # "?" after the date: the text's first line may be the article's (see `show`).
+    if tweet.text_uncertain:
+        when += "?"
     who = f"@{tweet.handle}" if tweet.handle else "@?"
     text = " ".join((tweet.text or "[text not captured]").split())
     if len(text) > 100:
@@ -331,6 +334,10 @@ def show(key: str, as_json: bool, archive_dir: Path) -> None:
     click.echo("")
     click.echo(tweet.text if tweet.text is not None else "[text not captured: stub]")
     click.echo("")
+    if tweet.text_uncertain:
+        click.echo("uncertain:  where the text starts (its first line may be the article's); or:")
+        click.echo(tweet.text_alternative or "-")
+        click.echo("")
     for label, values in (
         ("mentions", tweet.mentions),
         ("hashtags", tweet.hashtags),
@@ -379,6 +386,8 @@ def _csv_row(record: dict[str, Any]) -> dict[str, str]:
             value = " ".join(x["url"] for x in value)
         elif name == "sources":
             value = " ".join(x["path"] for x in value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
         row[name] = "" if value is None else str(value)
     return row
 

@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archiver.errors import ArchiverError, InputError, RecordError
-from archiver.extract import extract_bytes, iter_inputs, read_file
+from archiver.extract import (
+    WXR_SUFFIXES,
+    extract_bytes,
+    iter_inputs,
+    read_file,
+    wordpress_posts,
+)
 from archiver.extract.warc import is_warc, iter_html_records, read_payload_at
 from archiver.model import Document, Tweet
 from archiver.store import Archive, SaveResult
@@ -104,6 +110,8 @@ class Job:
     charset: str | None = None  # declared by the HTTP response
     address: str | None = None  # the web address asked for (names the page when it fails)
     fetched: bool = False  # a web page fetched in this run
+    fmt: str | None = None  # "wordpress-post" for an item of a WordPress export
+    title: str | None = None
 
 
 def is_address(arg: str) -> bool:
@@ -131,7 +139,15 @@ def run_job(job: Job) -> Document | Skipped:
     name = job.address or job.display
     try:
         data = job.data if job.data is not None else read_file(job.path)
-        return extract_bytes(data, job.display, url=job.url, record=job.record, charset=job.charset)
+        return extract_bytes(
+            data,
+            job.display,
+            url=job.url,
+            record=job.record,
+            charset=job.charset,
+            fmt=job.fmt,
+            title=job.title,
+        )
     except ArchiverError as exc:
         return Skipped(name, str(exc))
     except RecursionError:
@@ -172,8 +188,32 @@ def iter_jobs(
                         item.display, f"not a readable WARC/ARC file: {type(exc).__name__}: {exc}"
                     )
                 )
+        elif item.path.name.lower().endswith(WXR_SUFFIXES):
+            yield from _wordpress_jobs(item, skip)
         else:
             yield Job(item.path, item.display)
+
+
+def _wordpress_jobs(item: Planned, skip: Callable[[Skipped], None]) -> Iterator[Job]:
+    """Each post of a WordPress export as an article of its own (link, guid, title)."""
+    try:
+        data = read_file(item.path)
+        posts = wordpress_posts(data)
+    except ArchiverError as exc:
+        skip(Skipped(item.display, str(exc)))
+        return
+    if not posts:  # another XML document: read as any file
+        yield Job(item.path, item.display, data)
+    for post in posts:
+        yield Job(
+            item.path,
+            item.display,
+            post.content.encode("utf-8"),
+            post.link,
+            post.guid,
+            fmt="wordpress-post",
+            title=post.title,
+        )
 
 
 def iter_web_jobs(

@@ -3,7 +3,7 @@
 Tables (``archiver.schema``): ``tweets`` (one row per tweet, the JSON record plus indexed
 columns), ``sources`` (one row per article version: path and sha256), ``appearances`` (which
 tweet appeared where, in which order, with the exact embed snippet), ``tweets_fts`` (FTS5 over
-author, handle and text, external content kept in sync by triggers), ``gone`` (records merged
+author, handle and text, external content indexed a transaction at a time), ``gone`` (records merged
 away) and ``meta`` (small settings, such as what a render last saw). An archive written by a
 newer archiver is refused rather than guessed at; an older one is migrated in place.
 
@@ -43,7 +43,7 @@ from archiver.model import (
     same_tweet,
 )
 from archiver.paths import safe_join
-from archiver.schema import SCHEMA_VERSION, migrate
+from archiver.schema import FLUSH_FTS, SCHEMA_VERSION, migrate
 
 T = TypeVar("T")
 
@@ -222,6 +222,8 @@ class Archive:
         self._time: str | None = None
         try:
             yield
+            for statement in FLUSH_FTS:
+                self.conn.execute(statement)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise

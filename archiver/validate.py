@@ -40,11 +40,11 @@ MAX_URL = 8_192
 MAX_PATH = 4_096
 MAX_TITLE = 2_000
 MAX_SNIPPET = 1_000_000
-#: The formats extraction reads a source as (``archiver.extract.sniff_format``: these four,
-#: and the Org, AsciiDoc, Jupyter and WordPress-export formats of the source-format work);
-#: an empty format is what an export of a record without one carries.
+#: The formats extraction gives a source (``archiver.extract.sniff_format``, and
+#: ``wordpress-post`` for a post of a WordPress export); an empty format is what an export of
+#: a record without one carries.
 FORMATS = frozenset(
-    {"", "html", "markdown", "rst", "text", "org", "asciidoc", "notebook", "wordpress"}
+    {"", "html", "markdown", "rst", "text", "org", "asciidoc", "notebook", "wordpress-post"}
 )
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -220,7 +220,8 @@ def validate_source(data: object) -> Source:
     url = _text(source, "url", MAX_URL)
     if url is not None:
         _url(url, "url")
-    record = _text(source, "record", MAX_NAME, empty=True)
+    # A WARC-Record-ID ("" in ARC files) or a WordPress export's post guid (a URL, mostly).
+    record = _text(source, "record", MAX_URL, empty=True)
     return Source(path, sha256, fmt, title, url, record)
 
 
@@ -237,6 +238,19 @@ def _when(
         except ValueError:
             pass
     raise RecordError(f"{name} {show(value)} is not {says}")
+
+
+def _doubt(record: Mapping[str, Any], text: str | None) -> tuple[bool, str | None]:
+    """``text_uncertain`` (absent: false) and ``text_alternative``, the reading it doubts."""
+    uncertain = record.get("text_uncertain", False)
+    if not isinstance(uncertain, bool):
+        raise RecordError(f"text_uncertain is {_kind(uncertain)}, not true or false")
+    alternative = _text(record, "text_alternative", MAX_TEXT, empty=True)
+    if uncertain and text is None:
+        raise RecordError("text_uncertain is true but the record has no text")
+    if alternative is not None and not uncertain:
+        raise RecordError("text_alternative is set but text_uncertain is not true")
+    return uncertain, alternative
 
 
 def validate_record(data: object) -> Tweet:
@@ -269,6 +283,8 @@ def validate_record(data: object) -> Tweet:
     lang = _text(record, "lang", MAX_NAME)
     if lang is not None and not LANG_TAG.fullmatch(lang):
         raise RecordError(f"lang {show(lang)} is not a language tag")
+    text = _text(record, "text", MAX_TEXT)
+    uncertain, alternative = _doubt(record, text)
     return Tweet(
         key=key,
         id=tweet_id,
@@ -280,7 +296,9 @@ def validate_record(data: object) -> Tweet:
             created_at, "created_at", _UTC_TIME, datetime.fromisoformat, "an ISO 8601 UTC time"
         ),
         lang=lang,
-        text=_text(record, "text", MAX_TEXT),
+        text=text,
+        text_uncertain=uncertain,
+        text_alternative=alternative,
         mentions=_names(record, "mentions"),
         hashtags=_names(record, "hashtags"),
         cashtags=_names(record, "cashtags"),

@@ -14,8 +14,11 @@ from archiver.model import LANG_TAG, Link, Media, Tweet, make_key, status_url
 HANDLE = re.compile(r"[A-Za-z0-9_]{1,15}")
 # Path segments of twitter.com that are not user names.
 _NOT_HANDLES = frozenset({"i", "intent", "share", "search", "hashtag", "home", "web", "statuses"})
+# twitter.com and x.com, and the front-ends that republish a status at the same path
+# (fxtwitter, vxtwitter, fixupx, fixvx, twittpr, xcancel, nitter.net) and that sites embed.
 _STATUS = re.compile(
-    r"(?:https?:)?//(?:www\.|mobile\.|m\.)?(?:twitter|x)\.com/"
+    r"(?:https?:)?//(?:www\.|mobile\.|m\.)?"
+    r"(?:(?:(?:fx|vx)?twitter|(?:fixup|fixv)?x|twittpr|xcancel)\.com|nitter\.net)/"
     r"(?:#!/)?(?:([A-Za-z0-9_]{1,15})/|i/(?:web/)?)status(?:es)?/(\d{1,20})",
     re.IGNORECASE,
 )

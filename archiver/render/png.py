@@ -567,6 +567,7 @@ class _View:
     media: tuple[str, ...]
     quoted_in: str | None
     stub: tuple[tuple[str, str], ...] | None  # (label, value) rows; None when text was captured
+    uncertain: bool = False  # the text's first line may be the article's (a text copy)
 
 
 def _line_text(value: str | None) -> str:
@@ -627,6 +628,7 @@ def _view(tweet: Tweet) -> _View:
         media=tuple(_line_text(m.display or m.url) for m in tweet.media),
         quoted_in="Quoted in " + ", ".join(titles) if titles else None,
         stub=stub,
+        uncertain=tweet.text_uncertain and tweet.text is not None,
     )
 
 
@@ -1036,6 +1038,16 @@ class _Card:
         for row in rows or [[Span("Archived tweet", "muted")]]:
             height, _, _ = self.text(
                 row, y, size=META_SIZE, leading=META_LEADING, max_lines=1, base=0
+            )
+            y += height
+        if view.uncertain:  # discreet, as on the HTML card; the record holds both readings
+            height, _, _ = self.text(
+                [Span("text boundary uncertain", "muted")],
+                y,
+                size=SMALL_SIZE,
+                leading=SMALL_LEADING,
+                max_lines=1,
+                base=0,
             )
             y += height
         if view.quoted_in:
