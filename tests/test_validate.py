@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from archiver.cli import cli
 from archiver.errors import RecordError
 from archiver.extract import extract_bytes, iter_inputs
-from archiver.model import Document, Tweet
+from archiver.model import Document, Link, Tweet
 from archiver.pipeline import screened
 from archiver.render.html import embed_card_html
 from archiver.validate import MAX_ITEMS, MAX_TEXT, validate_document, validate_record
@@ -520,3 +520,19 @@ def test_documents_made_by_extraction_pass_as_they_are() -> None:
     document = extract_bytes(path.read_bytes(), str(path))
     assert validate_document(document.to_dict()) == document
     assert Document.from_dict(document.to_dict()) == document
+
+
+def test_extraction_keeps_only_what_validation_accepts_from_titles_and_addresses() -> None:
+    # A tooltip in title= is not an expanded URL, and a WARC target URI need not be http(s):
+    # extraction drops those values instead of making records that validation would refuse.
+    page = (
+        b'<blockquote class="twitter-tweet"><p lang="en">See <a href="https://t.co/abc" '
+        b'title="Click to read more">example.org/x</a></p>&mdash; A (@a) '
+        b'<a href="https://twitter.com/a/status/1646195010880393216">April 12, 2023</a>'
+        b"</blockquote>"
+    )
+    doc = extract_bytes(page, "a.html", url="urn:x-archive:1", record="<urn:uuid:1>")
+    (found,) = doc.found
+    assert found.tweet.links == (Link("https://t.co/abc", "example.org/x", None),)
+    assert doc.source.url is None
+    validate_document(doc.to_dict())

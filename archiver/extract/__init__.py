@@ -15,6 +15,7 @@ from html import unescape
 from pathlib import Path
 
 from archiver.errors import InputError
+from archiver.extract.common import safe_href
 from archiver.extract.decode import decode
 from archiver.extract.html import extract_html
 from archiver.extract.markup import extract_markup
@@ -176,6 +177,7 @@ def extract_bytes(
     sha = hashlib.sha256(data).hexdigest()
     if not data or data.isspace():
         raise InputError("empty file")
+    url = safe_href(url)  # a WARC's target URI may be dns:, urn:…: not an article's address
     text, encoding = decode(data, charset)
     if "\x00" in text:
         text = text.replace("\x00", "")

@@ -285,7 +285,8 @@ def _classify_anchor(anchor: Anchor, text: str) -> tuple[str, object] | None:
         return ("media", Media(url, shown or url))
     if _hashtag_from_href(url) or _cashtag_from_href(url):
         return None
-    return ("link", Link(url, shown or url, anchor.title or None))
+    # title= holds the expanded URL in 2012-era embeds; any other tooltip is not one.
+    return ("link", Link(url, shown or url, safe_href(anchor.title)))
 
 
 def canonical_status_url(href: str | None, handle: str | None, tweet_id: str) -> str:
