@@ -46,7 +46,14 @@ class Source:
 
 @dataclass(frozen=True)
 class Tweet:
-    """One archived tweet. ``text`` is None for a stub (only the id was in the page)."""
+    """One archived post. ``text`` is None for a stub (only the id was in the page).
+
+    ``platform`` is ``x`` (the default, and what a record without the field means),
+    ``bluesky``, ``mastodon`` or ``threads``; ``id`` is the platform's own post id (X status
+    id, Bluesky record key, Mastodon status id, Threads shortcode) and ``key`` is unique across
+    platforms (``archiver.platforms``). ``uri`` is the platform's own URI of the post when it
+    has one besides the URL: a Bluesky post's AT-URI, which names the author's DID.
+    """
 
     key: str
     id: str | None = None
@@ -67,6 +74,15 @@ class Tweet:
     links: tuple[Link, ...] = ()
     media: tuple[Media, ...] = ()
     sources: tuple[Source, ...] = ()
+    platform: str = "x"
+    uri: str | None = None
+
+    @property
+    def did(self) -> str | None:
+        """A Bluesky author's DID, read from the AT-URI."""
+        if self.uri and self.uri.startswith("at://did:"):
+            return self.uri[5:].split("/", 1)[0]
+        return None
 
     @property
     def is_stub(self) -> bool:
@@ -81,7 +97,9 @@ class Tweet:
         """The JSON record (the format ``archiver export`` writes)."""
         return {
             "key": self.key,
+            "platform": self.platform,
             "id": self.id,
+            "uri": self.uri,
             "url": self.url,
             "author": self.author,
             "handle": self.handle,
@@ -116,7 +134,9 @@ class Tweet:
         """Build a tweet from a JSON record; unknown keys are ignored."""
         return cls(
             key=data["key"],
+            platform=data.get("platform") or "x",
             id=data.get("id"),
+            uri=data.get("uri"),
             url=data.get("url"),
             author=data.get("author"),
             handle=data.get("handle"),
@@ -293,14 +313,17 @@ def rank(tweet: Tweet) -> tuple[int, int, int, int]:
 def same_tweet(a: Tweet, b: Tweet) -> bool:
     """Whether two records are copies of one tweet (the merge rule of the archive).
 
-    Same id; or, when one lacks an id: same handle (any case), dates within a day and the
-    same text once URLs and white space are normalized. A copy without id whose text ends
+    Same platform, and: same key (which holds the id); or, when one lacks an id: same
+    handle (any case), dates within a day and the same text once URLs and white space are
+    normalized. A copy without id whose text ends
     with whole lines that are the other's text (a text copy that took in an article line
     above the tweet) is a copy of it when the other has an id, or when those lines are the
     reading it kept as its uncertain alternative.
     """
+    if a.platform != b.platform:
+        return False
     if a.id and b.id:
-        return a.id == b.id
+        return a.key == b.key
     if not (a.handle and b.handle and a.text and b.text):
         return False
     if a.handle.casefold() != b.handle.casefold():

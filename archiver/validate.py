@@ -23,6 +23,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from archiver import platforms
 from archiver.errors import RecordError
 from archiver.extract.common import HANDLE, safe_href, valid_id
 from archiver.model import LANG_TAG, Document, Found, Link, Media, Source, Tweet
@@ -63,6 +64,8 @@ class Platform:
     valid_id: Callable[[str], bool]
     valid_handle: Callable[[str], bool]
     valid_url: Callable[[str, str | None], bool]  # (url, id): the post's canonical URL
+    # (uri, id): the platform's own URI of the post; platforms without one refuse any.
+    valid_uri: Callable[[str, str | None], bool] = lambda uri, post_id: False
 
 
 # The status URL extraction writes (``model.status_url``): no tracking, no other path.
@@ -75,14 +78,59 @@ def _x_url(url: str, tweet_id: str | None) -> bool:
     return match is not None and match.group(1) == tweet_id
 
 
-#: Per platform (a record's ``platform``, absent = "x"); Bluesky, Mastodon and Threads get
-#: their row when the record can carry them (issue 13).
+def _bluesky_url(url: str, rkey: str | None) -> bool:
+    """``https://bsky.app/profile/<did or handle>/post/<rkey>`` of the record's own key."""
+    post = platforms.parse_bluesky(url)
+    return post is not None and post.url == url and post.rkey == rkey
+
+
+def _bluesky_uri(uri: str, rkey: str | None) -> bool:
+    """``at://<did>/app.bsky.feed.post/<rkey>`` of the record's own key."""
+    post = platforms.parse_bluesky(uri)
+    return post is not None and post.at_uri == uri and post.rkey == rkey
+
+
+def _mastodon_url(url: str, status_id: str | None) -> bool:
+    """``https://<server>/@<user>/<id>`` of the record's own id."""
+    status = platforms.parse_mastodon(url)
+    return status is not None and status.url == url and status.id == status_id
+
+
+def _threads_url(url: str, code: str | None) -> bool:
+    """``https://www.threads.com/@<user>/post/<code>`` (or ``/t/<code>``) of its own code."""
+    post = platforms.parse_threads(url)
+    return post is not None and post.url == url and post.code == code
+
+
+#: Per platform (a record's ``platform``, absent = "x").
 PLATFORMS: Mapping[str, Platform] = {
     "x": Platform(
         name="an X",
         valid_id=lambda value: valid_id(value) == value,
         valid_handle=lambda value: HANDLE.fullmatch(value) is not None,
         valid_url=_x_url,
+    ),
+    "bluesky": Platform(
+        name="a Bluesky",
+        valid_id=platforms.valid_rkey,
+        # Handles are case-insensitive; extraction keeps them lower-case.
+        valid_handle=lambda value: (
+            value == value.lower() and platforms.BSKY_HANDLE.fullmatch(value) is not None
+        ),
+        valid_url=_bluesky_url,
+        valid_uri=_bluesky_uri,
+    ),
+    "mastodon": Platform(
+        name="a Mastodon",
+        valid_id=platforms.valid_mastodon_id,
+        valid_handle=lambda value: platforms.MASTODON_HANDLE.fullmatch(value) is not None,
+        valid_url=_mastodon_url,
+    ),
+    "threads": Platform(
+        name="a Threads",
+        valid_id=lambda value: platforms.THREADS_CODE.fullmatch(value) is not None,
+        valid_handle=lambda value: platforms.THREADS_USER.fullmatch(value) is not None,
+        valid_url=_threads_url,
     ),
 }
 
@@ -267,11 +315,20 @@ def validate_record(data: object) -> Tweet:
     tweet_id = _text(record, "id", MAX_NAME)
     if tweet_id is not None and not platform.valid_id(tweet_id):
         raise RecordError(f"id {show(tweet_id)} is not {platform.name} post id")
-    if tweet_id is not None and key != tweet_id:
+    url = _text(record, "url", MAX_URL)
+    uri = _text(record, "uri", MAX_URL)
+    if uri is not None and not platform.valid_uri(uri, tweet_id):
+        raise RecordError(f"uri {show(uri)} is not {platform.name} post URI of its id")
+    if name != "x":
+        if tweet_id is None:
+            raise RecordError(f"{platform.name} record has no id")
+        want = platforms.post_key(name, tweet_id, url, uri)
+        if key != want:
+            raise RecordError(f"key {show(key)} is not the record's key {show(want)}")
+    elif tweet_id is not None and key != tweet_id:
         raise RecordError(f"key {show(key)} is not the record's id {show(tweet_id)}")
     if tweet_id is None and not _DIGEST_KEY.fullmatch(key):
         raise RecordError(f"key {show(key)} of a record without an id is not t- and 16 hex digits")
-    url = _text(record, "url", MAX_URL)
     if url is not None and not platform.valid_url(_url(url, "url"), tweet_id):
         of = f"id {show(tweet_id)}" if tweet_id else "id (it has none)"
         raise RecordError(f"url {show(url)} is not the status URL of its {of}")
@@ -305,6 +362,8 @@ def validate_record(data: object) -> Tweet:
         links=_each(record, "links", "link", _link),
         media=_each(record, "media", "media", _media),
         sources=_each(record, "sources", "source", validate_source),
+        platform=name,
+        uri=uri,
     )
 
 

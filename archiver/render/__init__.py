@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from archiver.model import Tweet
@@ -18,4 +19,9 @@ def card_relpath(tweet: Tweet, ext: str) -> str:
     # Handles are [A-Za-z0-9_] on Twitter; anything else (a dot, a slash) is replaced, so a
     # folder never looks like a file ("0.html") or a path.
     handle = safe_name(_NOT_HANDLE.sub("_", tweet.handle or ""), fallback="_unknown")
-    return f"tweets/{handle}/{safe_name(tweet.key)}.{ext}"
+    if tweet.platform == "x":
+        return f"tweets/{handle}/{safe_name(tweet.key)}.{ext}"
+    # Other platforms' keys hold ":" and "/" (mapped to "_" by safe_name) and Threads codes
+    # differ by case only: a digest of the exact key keeps two posts from sharing a file.
+    digest = hashlib.sha256(tweet.key.encode("utf-8")).hexdigest()[:8]
+    return f"tweets/{handle}/{safe_name(tweet.key)}-{digest}.{ext}"
