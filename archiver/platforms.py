@@ -172,6 +172,9 @@ _MASTODON_URL = re.compile(
 )
 
 
+_MASTODON_KEY = re.compile(rf"mastodon:(?:{_HOST.pattern})/([0-9]{{1,19}})")
+
+
 def valid_mastodon_id(value: str) -> bool:
     """A status id: 1 to 19 decimal digits below 2**63, no leading zero."""
     return value.isascii() and value.isdigit() and value[0] != "0" and int(value) <= _MAX_ID
@@ -319,6 +322,18 @@ def platform_of_key(key: str) -> str:
         if key.startswith(prefix):
             return name
     return X
+
+
+def valid_key(platform: str, key: str, post_id: str, url: str | None, uri: str | None) -> bool:
+    """Whether ``key`` is the key of the record of ``platform`` with this id, URL and URI.
+
+    A Mastodon record without a URL (an Eleventy ``stoot`` names server and id, not the
+    user) keeps the server only in its key.
+    """
+    if platform == MASTODON and url is None:
+        match = _MASTODON_KEY.fullmatch(key)
+        return match is not None and match.group(1) == post_id
+    return key == post_key(platform, post_id, url, uri)
 
 
 def post_key(platform: str, post_id: str, url: str | None, uri: str | None) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from archiver import dates
@@ -299,6 +300,19 @@ def canonical_status_url(href: str | None, handle: str | None, tweet_id: str) ->
     return status_url(tweet_id, handle, host)
 
 
+def shown_day(date_text: str | None, lang: str | None, created: datetime | None) -> date | None:
+    """The day an embed's date text shows; the id's day when they disagree (the id cannot
+    lie, the page's date text can be misread)."""
+    if not date_text:
+        return None
+    shown = (created and dates.english_day(date_text, created)) or dates.parse_shown_date(
+        date_text, lang
+    )
+    if shown is not None and created is not None and not dates.consistent(shown, created):
+        shown = created.date()
+    return shown
+
+
 def make_tweet(
     *,
     tweet_id: str | None,
@@ -317,13 +331,7 @@ def make_tweet(
     created = dates.snowflake_time(tweet_id) if tweet_id else None
     if created is None and datetime_attr:
         created = dates.parse_datetime_attr(datetime_attr)
-    shown = None
-    if date_text:
-        shown = (created and dates.english_day(date_text, created)) or dates.parse_shown_date(
-            date_text, lang
-        )
-    if shown is not None and created is not None and not dates.consistent(shown, created):
-        shown = created.date()  # the id cannot lie; the page's date text can be misread
+    shown = shown_day(date_text, lang, created)
     if text is not None:
         text = text.strip() or None
     mentions = hashtags = cashtags = ()

@@ -47,6 +47,7 @@ from archiver.extract.htmltext import (
     visible,
 )
 from archiver.extract.precheck import page_signs
+from archiver.extract.social import social_elements
 from archiver.model import Found, Media, Tweet
 
 # Every element that can be (or hold) an embed, in document order, selected in C: walking
@@ -119,16 +120,19 @@ def extract_html(source: str, *, containers: bool | None = None) -> list[Found]:
         embed, containers = page_signs(source)
         if not embed:
             return []
+    # Bluesky, Mastodon and Threads embeds are read from the text (their shapes survive JSX
+    # and Markdown converters that an HTML parser would misread).
+    social = [found for _, found in social_elements(source)]
     try:
         root = lxml.html.fromstring(source, parser=_PARSER)
     except (etree.ParserError, ValueError):
-        return []
+        return social
     for error in _PARSER.error_log:
         if error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
             limit = error.message.split(",")[0]
             raise InputError(f"HTML too deep or too large to read whole ({limit})")
     candidates = _WITH_CONTAINERS if containers else _CANDIDATES
-    return list(_extract_tree(root, SourceIndex(source), candidates))
+    return list(_extract_tree(root, SourceIndex(source), candidates)) + social
 
 
 def _extract_tree(

@@ -12,6 +12,7 @@ import re
 
 from archiver.extract.common import make_tweet, parse_credit, parse_status_url
 from archiver.extract.html import extract_html
+from archiver.extract.social import social_shortcodes
 from archiver.extract.tags import chunk_calls, find_tags
 from archiver.extract.text import extract_text
 from archiver.model import Found
@@ -123,7 +124,11 @@ def extract_markup(text: str, *, bare_urls: bool = False) -> list[Found]:
     content; in plain text and reST it stays a link).
     """
     visible = blank_code(text)
-    positioned: list[tuple[int, Found]] = [*find_tags(visible), *chunk_calls(text)]
+    positioned: list[tuple[int, Found]] = [
+        *find_tags(visible),
+        *chunk_calls(text),
+        *social_shortcodes(visible),
+    ]
     if bare_urls:
         positioned.extend(bare_status_urls(visible))
     html_found = extract_html(visible) if "<" in visible else []

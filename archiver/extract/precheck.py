@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from archiver.extract.social import SIGNS as SOCIAL_SIGNS
+
 # Around each "twitter" of the page (tens per page: share buttons, meta tags): what makes it
 # an embed's name. One scan for the word, then a look at its neighbours, instead of one scan
 # of the page per signature.
@@ -46,6 +48,8 @@ def page_signs(source: bytes | str) -> tuple[bool, bool]:
 
 def _might_embed(low: bytes) -> bool:
     if b"data-status-id" in low or _twitter_named(low):
+        return True
+    if any(sign in low for sign in SOCIAL_SIGNS):  # Bluesky, Mastodon, Threads markup
         return True
     at = low.find(b"tweet")
     while at >= 0:
