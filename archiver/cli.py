@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from archiver import __version__
+from archiver import __version__, platforms
 from archiver.errors import ArchiverError
 from archiver.extract.warc import is_warc
 from archiver.model import Tweet
@@ -254,10 +254,18 @@ def extract(
         sys.exit(1)
 
 
+PLATFORM_OPTION = click.option(
+    "--platform",
+    type=click.Choice(platforms.NAMES),
+    help="Only posts of this platform (x, bluesky, mastodon, threads).",
+)
+
+
 def selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options that select tweets (``list``, ``export``, ``render``), as a ``selection``."""
     options = [
         click.option("--handle", help="Only tweets by this @handle."),
+        PLATFORM_OPTION,
         click.option("--since", metavar="YYYY-MM-DD", help="Only tweets from this day on."),
         click.option("--until", metavar="YYYY-MM-DD", help="Only tweets up to this day."),
         click.option(
@@ -294,7 +302,8 @@ def list_(as_json: bool, archive_dir: Path, **selection: Any) -> None:
 @json_option
 @archive_option
 def show(key: str, as_json: bool, archive_dir: Path) -> None:
-    """Show one tweet (by key, id or status URL) with where it was found.
+    """Show one post (by key, X status id or URL, or another platform's post URL or AT-URI)
+    with where it was found.
 
     Example:
 
@@ -324,8 +333,10 @@ def show(key: str, as_json: bool, archive_dir: Path) -> None:
     click.echo(f"{tweet.author or '?'} (@{tweet.handle or '?'})")
     click.echo(f"key:        {tweet.key}")
     for label, value in (
+        ("platform", tweet.platform),
         ("id", tweet.id),
         ("url", tweet.url),
+        ("uri", tweet.uri),
         ("date", tweet.date),
         ("created_at", tweet.created_at),
         ("lang", tweet.lang),
@@ -358,9 +369,12 @@ def show(key: str, as_json: bool, archive_dir: Path) -> None:
 @cli.command()
 @click.argument("query")
 @click.option("--limit", type=int, help="At most this many.")
+@PLATFORM_OPTION
 @json_option
 @archive_option
-def search(query: str, limit: int | None, as_json: bool, archive_dir: Path) -> None:
+def search(
+    query: str, limit: int | None, platform: str | None, as_json: bool, archive_dir: Path
+) -> None:
     """Full-text search of tweet text, author and handle (SQLite FTS5 syntax).
 
     Example:
@@ -368,7 +382,7 @@ def search(query: str, limit: int | None, as_json: bool, archive_dir: Path) -> N
         archiver search 'villes AND CORIM'
     """
     with _open(archive_dir) as archive:
-        tweets = archive.search(query, limit=limit)
+        tweets = archive.search(query, limit=limit, platform=platform)
     _print_tweets(tweets, as_json)
 
 

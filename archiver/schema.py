@@ -11,6 +11,12 @@ content* over ``tweets``, filled a transaction at a time and kept in sync by tri
 deletes the old terms by rowid, never by scanning), and gives every change a sequence number
 (``tweets.seq``, and ``gone`` for records merged away) from which an incremental render learns
 what changed without reading its outputs.
+
+Records of every platform share ``tweets`` (issue 13): ``platform`` is ``x``, ``bluesky``,
+``mastodon`` or ``threads`` (a version-1 archive holds only X records: the migration gives
+them the default), and ``id`` holds what names the post across platforms — an X status id as
+it is (a bare number keeps meaning an X status), another platform's post by its key
+(``mastodon:host/id``), whose id alone is not unique.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ _TWEETS = """
 CREATE TABLE {name} (
     n INTEGER PRIMARY KEY,
     key TEXT NOT NULL UNIQUE,
+    platform TEXT NOT NULL DEFAULT 'x',
     id TEXT UNIQUE,
     handle TEXT COLLATE NOCASE,
     author TEXT,

@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from archiver import platforms
 from archiver.errors import ArchiveError, NotFoundError
 from archiver.model import (
     Article,
@@ -80,12 +81,14 @@ class Appearance:
 class Selection:
     """Which tweets a command reads (``list``, ``export``, ``render``): every field narrows it.
 
-    ``keys`` are keys, status ids or status URLs; ``source`` matches part of an article's
+    ``keys`` are keys, status ids or post URLs; ``platform`` is one of
+    ``archiver.platforms.NAMES``; ``source`` matches part of an article's
     path, URL or title; ``since``/``until`` are ``YYYY-MM-DD``, inclusive.
     """
 
     keys: tuple[str, ...] = ()
     handle: str | None = None
+    platform: str | None = None
     since: str | None = None
     until: str | None = None
     source: str | None = None
@@ -390,9 +393,10 @@ class Archive:
                 high = (date.fromisoformat(days[-1]) + timedelta(days=2)).isoformat()
             except (IndexError, ValueError):
                 low, high = "", "\uffff"  # no readable date: any of the handle's records
-        by_key = tweet.key if tweet.key != tweet.id else None  # an id'd record's key is its id
+        stored_id = _stored_id(tweet)
+        by_key = tweet.key if tweet.key != stored_id else None  # an id'd record's key is its id
         rows = self.conn.execute(
-            _MATCHES, (tweet.id, by_key, tweet.handle if low is not None else None, low, high)
+            _MATCHES, (stored_id, by_key, tweet.handle if low is not None else None, low, high)
         )
         mine = normalized_text(tweet.text) if tweet.text else ""
         found: dict[str, tuple[Tweet, str]] = {}
@@ -413,7 +417,7 @@ class Archive:
         merged = tweet
         for other, _ in matches:
             merged = merge(merged, other) if rank(merged) >= rank(other) else merge(other, merged)
-        if merged.id and merged.key != merged.id:
+        if merged.platform == "x" and merged.id and merged.key != merged.id:
             merged = replace(merged, key=merged.id)
         if merged.sources:
             merged = merged.with_sources(())
@@ -442,16 +446,18 @@ class Archive:
 
     def _ensure_row(self, tweet: Tweet, first_seen: str, now: str) -> None:
         self.conn.execute(
-            "INSERT INTO tweets (key, id, handle, author, date, created_at, sort_time, norm, "
-            "text, record, first_seen, updated_at, seq) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET id = excluded.id, handle = excluded.handle, "
+            "INSERT INTO tweets (key, platform, id, handle, author, date, created_at, sort_time, "
+            "norm, text, record, first_seen, updated_at, seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET platform = excluded.platform, id = excluded.id, "
+            "handle = excluded.handle, "
             "author = excluded.author, date = excluded.date, created_at = excluded.created_at, "
             "sort_time = excluded.sort_time, norm = excluded.norm, text = excluded.text, "
             "record = excluded.record, updated_at = excluded.updated_at, seq = excluded.seq",
             (
                 tweet.key,
-                tweet.id,
+                tweet.platform,
+                _stored_id(tweet),
                 tweet.handle,
                 tweet.author,
                 tweet.date,
@@ -514,14 +520,31 @@ class Archive:
         return self.conn.execute("SELECT count(*) FROM tweets" + where, params).fetchone()[0]
 
     def _resolve(self, ref: str) -> str | None:
-        """The key of the tweet that ``ref`` (a key, status id or status URL) names."""
+        """The key of the tweet that ``ref`` names: a key, an X status id or status URL, or a
+        Bluesky, Mastodon or Threads post URL or AT-URI (a bare number is an X status id)."""
         lookup = ref.strip()
+        post = platforms.parse_post(lookup)
+        if post is not None:
+            return self._resolve_post(*post)
         if "/status" in lookup:
             lookup = lookup.split("/status", 1)[1].split("/", 2)[1].split("?")[0]
         row = self.conn.execute(
             "SELECT key FROM tweets WHERE key = ? UNION ALL SELECT key FROM tweets WHERE id = ?",
             (lookup, lookup),
         ).fetchone()
+        return row[0] if row else None
+
+    def _resolve_post(self, platform: str, key: str) -> str | None:
+        """A post of another platform by its key; a Bluesky URL naming the author by handle
+        finds the record keyed by DID through the handle (read by its index)."""
+        row = self.conn.execute("SELECT key FROM tweets WHERE key = ?", (key,)).fetchone()
+        if row is None and platform == platforms.BLUESKY and not key.startswith("bsky:did:"):
+            handle, rkey = key[len("bsky:") :].rsplit("/", 1)
+            row = self.conn.execute(
+                "SELECT key FROM tweets WHERE handle = ? AND platform = ? AND key LIKE ? "
+                "ESCAPE '\\'",
+                (handle, platform, "bsky:did:%/" + rkey.replace("_", "\\_")),
+            ).fetchone()
         return row[0] if row else None
 
     def get(self, ref: str) -> Tweet:
@@ -544,19 +567,22 @@ class Archive:
             for r in rows
         ]
 
-    def search(self, query: str, *, limit: int | None = None) -> list[Tweet]:
-        """Full-text search (FTS5 syntax; a query that is not valid FTS5 is taken literally)."""
+    def search(
+        self, query: str, *, limit: int | None = None, platform: str | None = None
+    ) -> list[Tweet]:
+        """Full-text search (FTS5 syntax; a query that is not valid FTS5 is taken literally),
+        of one platform's posts with ``platform``."""
         sql = (
             "SELECT t.* FROM tweets_fts f JOIN tweets t ON t.n = f.rowid "
-            "WHERE tweets_fts MATCH ? ORDER BY rank"
+            "WHERE tweets_fts MATCH ?1 AND (?2 IS NULL OR t.platform = ?2) ORDER BY rank"
         )
         if limit:
             sql += f" LIMIT {int(limit)}"
         try:
-            return list(self._stream(sql, (query,)))
+            return list(self._stream(sql, (query, platform)))
         except sqlite3.OperationalError:
             literal = " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
-            return list(self._stream(sql, (literal or '""',)))
+            return list(self._stream(sql, (literal or '""', platform)))
 
     def iter_articles(self, keys: Iterable[str] | None = None) -> Iterator[Article]:
         """Source articles, oldest read first, with the keys of their tweets in order.
@@ -679,6 +705,9 @@ def _where(selection: Selection, resolve: Callable[[str], str | None]) -> tuple[
     if selection.handle:
         where.append("handle = ?")
         params.append(selection.handle.lstrip("@"))
+    if selection.platform:
+        where.append("platform = ?")
+        params.append(selection.platform)
     if selection.since:
         where.append("sort_time >= ?")
         params.append(selection.since)
@@ -701,6 +730,13 @@ def _next_day(day: str) -> str:
         return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
     except ValueError:
         return day + "\uffff"
+
+
+def _stored_id(tweet: Tweet) -> str | None:
+    """The ``id`` column: an X status id as it is, another platform's post by its key."""
+    if tweet.platform == "x" or tweet.id is None:
+        return tweet.id
+    return tweet.key
 
 
 def _sort_time(tweet: Tweet) -> str:

@@ -132,7 +132,9 @@ def test_export_formats(archive_dir: Path) -> None:
     assert [r["handle"] for r in records] == ["Lactualite", "Val_Plante"]
     assert set(records[0]) == {
         "key",
+        "platform",
         "id",
+        "uri",
         "url",
         "author",
         "handle",

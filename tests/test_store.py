@@ -18,6 +18,8 @@ from archiver.store import SCHEMA_VERSION, Archive, Selection
 
 from .conftest import SEEDS, SHARED
 
+SOCIAL = SHARED / "corpus-social"
+
 SEED = SEEDS / "aimf-corim-villes-diplomatie-2023.txt"
 
 EMBED = (
@@ -168,6 +170,7 @@ def test_no_write_path_statement_scans_a_growing_table(archive_dir: Path) -> Non
         pytest.skip("../shared/corpus is not beside the repository")
     docs = [extract_bytes(p.read_bytes(), p.name) for p in CORPUS_HTML]
     flattened, full = seed_doc(), doc(EMBED, "embed.html")
+    social = [extract_bytes(p.read_bytes(), p.name) for p in sorted(SOCIAL.glob("*_*"))]
     with Archive(archive_dir) as archive:
         archive.save_documents(docs[: len(docs) // 2])  # a filled archive, then every path:
         exported = archive.tweets(limit=20)
@@ -178,6 +181,8 @@ def test_no_write_path_statement_scans_a_growing_table(archive_dir: Path) -> Non
             archive.save_documents([full])  # an id'd copy absorbs the flattened one
             archive.save_documents([doc("{{< tweet 1646195010880393216 >}}", "stub.md")])
             archive.import_tweets(exported)  # import links sources
+            archive.save_documents(social)  # Bluesky, Mastodon and Threads records
+            archive.save_documents(social)
 
         statements = _write_path_statements(archive, work)
         scans = {}
