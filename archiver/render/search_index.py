@@ -26,10 +26,8 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from archiver.model import Tweet
-from archiver.paths import write_if_changed
 from archiver.render import card_relpath
 from archiver.render.terms import DATED, SLOTS, UNDATED, doc_day, first_doc, tweet_terms
 
@@ -51,6 +49,8 @@ CREATE TABLE IF NOT EXISTS browse_terms (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS browse_terms_doc ON browse_terms(doc);
 """
+#: How the index's files are written: ``write(relpath, text)``.
+Write = Callable[[str, str], None]
 #: Postings per bucket aimed at when choosing the number of buckets.
 BUCKET_POSTINGS = 20_000
 #: Postings a tweet has, about, for that choice (words of author, handle, text; entities).
@@ -294,10 +294,9 @@ def _base36(number: int) -> str:
 
 
 def write_buckets(
-    conn: sqlite3.Connection, out: Path, shape: Shape, buckets: Iterable[int] | None = None
-) -> list[str]:
-    """Write the term buckets (every one, or those listed); returns the files written."""
-    written = []
+    conn: sqlite3.Connection, write: Write, shape: Shape, buckets: Iterable[int] | None = None
+) -> None:
+    """Write the term buckets (every one, or those listed) with ``write(relpath, text)``."""
     for bucket in sorted(set(range(shape.buckets) if buckets is None else buckets)):
         postings: dict[str, list[int]] = {}
         for term, doc in conn.execute(
@@ -305,19 +304,16 @@ def write_buckets(
         ):
             postings.setdefault(term, []).append(doc)
         data = {term: _encode(docs) for term, docs in postings.items()}
-        relpath = f"search/t/{bucket}.js"
-        if write_if_changed(out, relpath, _script(f"t/{bucket}", data), durable=False):
-            written.append(relpath)
-    return written
+        write(f"search/t/{bucket}.js", _script(f"t/{bucket}", data))
 
 
 def write_chunks(
     conn: sqlite3.Connection,
-    out: Path,
+    write: Write,
     shape: Shape,
     chunks: Iterable[int] | None = None,
     png_exists: Callable[[str], bool] = lambda relpath: False,
-) -> list[str]:
+) -> None:
     """Write the doc chunks (every one, or those listed): what a result shows of each doc.
 
     A chunk is ``[doc, key, author, handle, day, card page, PNG or "", text]`` rows, newest
@@ -328,7 +324,6 @@ def write_chunks(
         chunks = [
             r[0] for r in conn.execute("SELECT DISTINCT doc / ? FROM browse_docs", (shape.span,))
         ]
-    written = []
     for chunk in sorted(set(chunks)):
         rows = []
         for doc, key, author, handle, text in conn.execute(
@@ -353,10 +348,7 @@ def write_chunks(
                     snippet,
                 ]
             )
-        relpath = f"search/d/{chunk}.js"
-        if write_if_changed(out, relpath, _script(f"d/{chunk}", rows), durable=False):
-            written.append(relpath)
-    return written
+        write(f"search/d/{chunk}.js", _script(f"d/{chunk}", rows))
 
 
 def chunk_counts(conn: sqlite3.Connection, shape: Shape) -> list[list[int]]:
@@ -370,7 +362,6 @@ def chunk_counts(conn: sqlite3.Connection, shape: Shape) -> list[list[int]]:
     ]
 
 
-def write_script(out: Path, ident: str, data: object) -> list[str]:
-    """Write ``search/<ident>.js`` registering ``data``; returns it if it changed."""
-    relpath = f"search/{ident}.js"
-    return [relpath] if write_if_changed(out, relpath, _script(ident, data), durable=False) else []
+def write_script(write: Write, ident: str, data: object) -> None:
+    """Write ``search/<ident>.js`` registering ``data``."""
+    write(f"search/{ident}.js", _script(ident, data))

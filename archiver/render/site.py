@@ -28,6 +28,7 @@ the archive.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -651,10 +652,9 @@ class Site:
         chunks: set[int] | None,
         months: list[tuple[str, int]],
     ) -> None:
-        self.writer.written += index.write_buckets(self.conn, self.out, shape, buckets)
-        self.writer.written += index.write_chunks(
-            self.conn, self.out, shape, chunks, lambda p: p in self.present
-        )
+        write = self.writer.write
+        index.write_buckets(self.conn, write, shape, buckets)
+        index.write_chunks(self.conn, write, shape, chunks, lambda p: p in self.present)
         articles = [[article_id(s), article_ref_from(s, r).title] for s, r, _ in self._sources()]
         manifest = {
             "buckets": shape.buckets,
@@ -662,8 +662,8 @@ class Site:
             "chunks": index.chunk_counts(self.conn, shape),
             "tweets": sum(c for _, c in months),
         }
-        self.writer.written += index.write_script(self.out, "manifest", manifest)
-        self.writer.written += index.write_script(self.out, "articles", articles)
+        index.write_script(write, "manifest", manifest)
+        index.write_script(write, "articles", articles)
 
 
 def render_site(
@@ -762,8 +762,18 @@ def _neighbours(names: list[str], month: str, before: Mapping[str, int]) -> list
 
 
 def _handle_folder(handle: str | None) -> str:
-    cleaned = re.sub(r"[^A-Za-z0-9_]+", "_", (handle or "").lower())
-    return f"handles/{safe_name(cleaned, fallback='_unknown')}"
+    """A handle's listing folder: ``handles/<handle, lowercased>``.
+
+    A handle Twitter would not allow (it has other characters) gets a digest of itself too, so
+    two such handles, or one and the unknown author, never share a folder.
+    """
+    if handle is None:
+        return "handles/_unknown"
+    lowered = handle.translate(_ASCII_LOWER)
+    name = safe_name(re.sub(r"[^a-z0-9_]+", "_", lowered), fallback="_")
+    if name != lowered:
+        name += "-" + hashlib.sha256(handle.encode("utf-8")).hexdigest()[:8]
+    return f"handles/{name}"
 
 
 def _letter(handle: str | None) -> str:
