@@ -204,7 +204,7 @@
       results.hidden = true;
       browse.hidden = false;
       shown.textContent = "";
-      document.body.removeAttribute("data-search-ms");
+      document.body.setAttribute("data-search-ms", "0");
       return;
     }
     need("manifest", function (manifest) {
