@@ -377,7 +377,7 @@ class Site:
             self.writer.write(card_relpath(tweet, "json"), _json_record(tweet))
         if self.with_html:
             card = card or self._card(tweet)
-            self.writer.write(card.page, self._page(card.page, "card.html", (card,), card=card))
+            self.writer.write(card.page, _card_page(card, self.style, self.theme))
 
     def _card(self, tweet: Tweet) -> Card:
         return make_card(tweet, self.refs, self.present)
@@ -686,6 +686,19 @@ def render_site(
         with_html=with_html,
     )
     return site.render(selection)
+
+
+def card_pages(tweets: Iterable[Tweet], out: Path, *, theme: str | None = None) -> RenderReport:
+    """The card pages of ``tweets`` alone, without an archive or listings (for benchmarks)."""
+    writer, style, present = _Writer(Path(out), force=True), style_source(theme), _OnDisk(out)
+    for tweet in tweets:
+        card = make_card(tweet, {}, present)
+        writer.write(card.page, _card_page(card, style, theme))
+    return writer.report()
+
+
+def _card_page(card: Card, style: str, theme: str | None) -> str:
+    return page_html(card.page, "card.html", style, theme, (card,), card=card)
 
 
 def site_settings(archive: Archive) -> dict[str, object] | None:
