@@ -251,32 +251,6 @@ def _script(ident: str, data: object) -> str:
 
 
 def _encode(docs: list[int]) -> str:
-    """Doc numbers, highest first, as base-36 gaps joined by commas."""
-    out, previous = [], 0
-    for doc in sorted(docs, reverse=True):
-        out.append(_base36(doc - previous if previous else doc) if previous else _base36(doc))
-        previous = doc
-    return ",".join(out)
-
-
-def _base36(number: int) -> str:
-    number = abs(number)
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    text = ""
-    while True:
-        number, rest = divmod(number, 36)
-        text = digits[rest] + text
-        if not number:
-            return text
-
-
-def _script(ident: str, data: object) -> str:
-    """A script registering ``data`` under ``ident`` with the page's loader."""
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return f"archiverIndex.add({json.dumps(ident)},{body});\n"
-
-
-def _encode(docs: list[int]) -> str:
     """Doc numbers, highest first, as base-36: the first whole, then the gaps down."""
     ordered = sorted(docs, reverse=True)
     gaps = [ordered[0]] + [a - b for a, b in zip(ordered, ordered[1:], strict=False)]
