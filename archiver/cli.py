@@ -357,11 +357,11 @@ def render(
     those tweets' cards (and update the pages that show them). Nothing written loads anything
     from the network.
 
-    Examples:
+    Example:
 
         archiver render --format all --theme dark
 
-        archiver render --format png 1646130390427684866
+    and the PNG card of one tweet: archiver render --format png 1646130390427684866
     """
     # Imported here, not at the top: Pillow and Jinja2 cost every other command ~0.4 s.
     from archiver.render.outputs import render_archive
