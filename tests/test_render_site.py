@@ -10,11 +10,13 @@ import importlib.util
 import shutil
 import sqlite3
 import sys
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from archiver.model import Document, Found
 from archiver.render import card_relpath
 from archiver.render.outputs import render_archive
 from archiver.render.site import PER_PAGE, render_site
@@ -110,9 +112,34 @@ def test_incremental_render_equals_a_full_one_and_rewrites_little(
 ) -> None:
     folder = tmp_path / "grown"
     shutil.copytree(site, folder)
-    documents = list(distinct().distinct_documents(30, per_page=10, seed=11))
+    documents = list(distinct().distinct_documents(90, per_page=10, seed=11))
     with Archive(folder) as archive:
         before = files(folder)
+        top = archive.conn.execute(
+            "SELECT handle FROM tweets GROUP BY handle ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        # A third by the most prolific handle at the new end (its listing grows by pages),
+        # a third by it in the middle of its years, a third as they come.
+        documents = [
+            Document(
+                d.source,
+                tuple(
+                    Found(
+                        replace(
+                            f.tweet,
+                            handle=top,
+                            created_at=f"{2025 if k < 3 else 2017}-01-{1 + i:02d}T10:{k:02d}:00Z",
+                        )
+                        if k < 6
+                        else f.tweet,
+                        f.snippet,
+                        f.markup,
+                    )
+                    for i, f in enumerate(d.found)
+                ),
+            )
+            for k, d in enumerate(documents)
+        ]
         archive.save_documents(documents)
         report = render_site(archive)
         new = [f.tweet for d in documents for f in d.found]
@@ -122,7 +149,7 @@ def test_incremental_render_equals_a_full_one_and_rewrites_little(
     # The new cards, their article pages, and a bounded number of listing and index files.
     assert {card_relpath(t, "html") for t in new} <= changed
     listing = {p for p in changed if p.startswith(("months/", "handles/"))}
-    assert len(listing) <= 30 * 10
+    assert len(listing) <= 90 * 2 + 40
     assert len(changed) < len(after) / 10
 
     reference = tmp_path / "reference"

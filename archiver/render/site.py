@@ -80,13 +80,16 @@ class _Dirty:
     """What an incremental run must redo, gathered while the changed tweets are indexed."""
 
     months: dict[str, int] = field(default_factory=dict)  # month -> first page (0-based)
-    handles: set[str] = field(default_factory=set)
+    handles: dict[str | None, int] = field(default_factory=dict)  # handle -> first page
     articles: set[str] = field(default_factory=set)
     buckets: set[int] = field(default_factory=set)
     chunks: set[int] = field(default_factory=set)
 
     def month(self, name: str, page: int) -> None:
         self.months[name] = min(page, self.months.get(name, page))
+
+    def handle(self, name: str | None, page: int) -> None:
+        self.handles[name] = min(page, self.handles.get(name, page))
 
 
 @dataclass(frozen=True)
@@ -304,28 +307,35 @@ class Site:
                     dirty.chunks.add(shape.chunk(doc))
             old_month = _month_of_day(doc_day(item.old_doc)) if item.old_doc is not None else None
             if item.new_doc is not None:
-                month, page = self._place(item.key)
+                month, page, handle_page = self._place(item.key)
                 dirty.month(month, page)
                 if old_month is not None and old_month != month:
                     dirty.month(old_month, 0)
+                dirty.handle(item.new_handle, handle_page)
             elif old_month is not None:
                 dirty.month(old_month, 0)
-            dirty.handles.update(h for h in (item.old_handle, item.new_handle))
+            if item.old_doc is not None and item.old_handle != item.new_handle:
+                dirty.handle(item.old_handle, 0)  # where it stood there is not known
             dirty.articles.update(item.old_articles)
             dirty.articles.update(item.new_articles)
 
-    def _place(self, key: str) -> tuple[str, int]:
-        """A tweet's month and its page there (0-based, from the oldest)."""
-        sort_time = self.conn.execute(
-            "SELECT sort_time FROM tweets WHERE key = ?", (key,)
-        ).fetchone()[0]
+    def _place(self, key: str) -> tuple[str, int, int]:
+        """A tweet's month, its page there and its page in its handle's (0-based, oldest first).
+
+        Pages from there on are rewritten: those before it hold the same tweets as before.
+        """
+        sort_time, handle = self.conn.execute(
+            "SELECT sort_time, handle FROM tweets WHERE key = ?", (key,)
+        ).fetchone()
         month = _month_of(sort_time)
-        where, params = _month_where(month)
-        rank = self.conn.execute(
-            f"SELECT count(*) FROM tweets WHERE {where} AND (sort_time, key) < (?, ?)",
-            (*params, sort_time, key),
-        ).fetchone()[0]
-        return month, rank // PER_PAGE
+        pages = []
+        for where, params in (_month_where(month), _handle_where(handle)):
+            rank = self.conn.execute(
+                f"SELECT count(*) FROM tweets WHERE {where} AND (sort_time, key) < (?, ?)",
+                (*params, sort_time, key),
+            ).fetchone()[0]
+            pages.append(rank // PER_PAGE)
+        return month, pages[0], pages[1]
 
     def _pages(self, dirty: _Dirty, shape: index.Shape, before: Mapping[str, int]) -> None:
         """Rewrite the pages an incremental run found changed."""
@@ -349,11 +359,11 @@ class Site:
             else:
                 folder = f"months/{safe_name(month)}"
                 self.writer.drop_pages_after(folder, 0)
-        for handle in dirty.handles:
-            self._handle_pages(handle)
+        for handle, first in dirty.handles.items():
+            self._handle_pages(handle, first)
         for source, read_at, keys in self._articles_by_id(dirty.articles):
             self._article_pages(source, read_at, keys)
-        self._directories(dirty.handles, dirty.articles)
+        self._directories(set(dirty.handles), dirty.articles)
         self._search(shape, dirty.buckets, dirty.chunks, months)
         self._index(months)
 
@@ -420,15 +430,20 @@ class Site:
         title = f"@{handle}" if handle else "Unknown author"
         return _List(_handle_folder(handle), title, "Handle", count)
 
-    def _handle_pages(self, handle: str | None) -> None:
-        where, params = ("handle IS NULL", ()) if handle is None else ("handle = ?", (handle,))
+    def _handle_pages(self, handle: str | None, first: int) -> None:
+        where, params = _handle_where(handle)
         sql = f"SELECT count(*) FROM tweets WHERE {where}"
         count = self.conn.execute(sql, params).fetchone()[0]
-        self._listing(self._handle_list(handle, count), where, params, 0)
+        self._listing(self._handle_list(handle, count), where, params, first)
 
     def _listing(self, listing: _List, where: str, params: tuple[object, ...], first: int) -> None:
-        """Pages ``first``… (0-based) of a listing, read page by page from the archive."""
-        for number in range(first + 1, listing.pages + 1):
+        """Pages ``first``… (0-based) of a listing, read page by page from the archive.
+
+        The page before ``first`` too: it may have been the newest, whose "newer" link and
+        count change when pages are added after it. Pages before that are unchanged: a page
+        shows only its own cards, its dates and its neighbours' (stable) file names.
+        """
+        for number in range(max(1, first), listing.pages + 1):
             keys = [
                 r[0]
                 for r in self.conn.execute(
@@ -445,7 +460,7 @@ class Site:
         """Page ``number`` (1: the oldest) of a listing, its cards newest first."""
         folder, total = listing.folder, listing.pages
         relpath = f"{folder}/{number}.html"
-        first_shown = listing.count - min(number * PER_PAGE, listing.count) + 1
+        days = [c.when.date_label for c in cards if c.when]
         self.writer.write(
             relpath,
             self._page(
@@ -454,14 +469,12 @@ class Site:
                 cards,
                 title=listing.title,
                 kind=listing.kind,
-                count=listing.count,
-                page=total - number + 1,
-                pages=total,
-                shown=(first_shown, first_shown + len(cards) - 1),
+                # Only the newest page shows the count: the others stay as they were written.
+                count=listing.count if number == total else None,
+                span=(days[-1], days[0]) if days else None,
                 newer=f"{folder}/{number + 1}.html" if number < total else listing.newer_group,
                 older=f"{folder}/{number - 1}.html" if number > 1 else listing.older_group,
-                newest=f"{folder}/{total}.html",
-                oldest=f"{folder}/1.html",
+                oldest=f"{folder}/1.html" if number > 1 else None,
             ),
         )
 
@@ -758,6 +771,11 @@ def _month_where(month: str) -> tuple[str, tuple[object, ...]]:
     year, number = int(month[:4]), int(month[5:7])
     following = f"{year + number // 12:04d}-{number % 12 + 1:02d}"
     return "sort_time >= ? AND sort_time < ?", (month, following)
+
+
+def _handle_where(handle: str | None) -> tuple[str, tuple[object, ...]]:
+    """The WHERE clause of a handle's tweets (the ``(handle, sort_time)`` index)."""
+    return ("handle IS NULL", ()) if handle is None else ("handle = ?", (handle,))
 
 
 def _month_label(month: str, *, short: bool = False) -> str:
