@@ -129,13 +129,13 @@
     var docs = [];
     var doc = 0;
     text.split(",").forEach(function (gap, i) {
-      doc = i ? doc - parseInt(gap, 36) : parseInt(gap, 36);
+      doc = i ? doc - parseInt(gap, 16) : parseInt(gap, 16);
       docs.push(doc);
     });
     return docs;
   }
 
-  // Both lists are highest first.
+  // Both lists are highest first (postings: hexadecimal, the first whole, then gaps down).
   function intersect(a, b) {
     var out = [];
     var i = 0;

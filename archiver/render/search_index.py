@@ -51,8 +51,9 @@ CREATE INDEX IF NOT EXISTS browse_terms_doc ON browse_terms(doc);
 """
 #: How the index's files are written: ``write(relpath, text)``.
 Write = Callable[[str, str], None]
-#: Postings per bucket aimed at when choosing the number of buckets.
-BUCKET_POSTINGS = 20_000
+#: Postings per bucket aimed at when choosing the number of buckets: small buckets, so a
+#: query reads little and a new tweet's few dozen terms rewrite a small part of the index.
+BUCKET_POSTINGS = 1_000
 #: Postings a tweet has, about, for that choice (words of author, handle, text; entities).
 TERMS_PER_TWEET = 25
 #: Docs per metadata chunk aimed at when choosing the chunk span.
@@ -250,34 +251,28 @@ def _script(ident: str, data: object) -> str:
     return f"archiverIndex.add({json.dumps(ident)},{body});\n"
 
 
-def _encode(docs: list[int]) -> str:
-    """Doc numbers, highest first, as base-36: the first whole, then the gaps down."""
-    ordered = sorted(docs, reverse=True)
-    gaps = [ordered[0]] + [a - b for a, b in zip(ordered, ordered[1:], strict=False)]
-    return ",".join(_base36(g) for g in gaps)
-
-
-def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    text = ""
-    while True:
-        number, rest = divmod(number, 36)
-        text = digits[rest] + text
-        if not number:
-            return text
-
-
 def write_buckets(
     conn: sqlite3.Connection, write: Write, shape: Shape, buckets: Iterable[int] | None = None
 ) -> None:
     """Write the term buckets (every one, or those listed) with ``write(relpath, text)``."""
     for bucket in sorted(set(range(shape.buckets) if buckets is None else buckets)):
-        postings: dict[str, list[int]] = {}
-        for term, doc in conn.execute(
-            "SELECT term, doc FROM browse_terms WHERE bucket = ?", (bucket,)
+        # Doc numbers, highest first, in hexadecimal: the first whole, then the gaps down.
+        data: dict[str, str] = {}
+        parts: list[str] = []
+        term, previous = None, 0
+        for row_term, doc in conn.execute(
+            "SELECT term, doc FROM browse_terms WHERE bucket = ? ORDER BY term DESC, doc DESC",
+            (bucket,),
         ):
-            postings.setdefault(term, []).append(doc)
-        data = {term: _encode(docs) for term, docs in postings.items()}
+            if row_term != term:
+                if term is not None:
+                    data[term] = ",".join(parts)
+                term, parts = row_term, [f"{doc:x}"]
+            else:
+                parts.append(f"{previous - doc:x}")
+            previous = doc
+        if term is not None:
+            data[term] = ",".join(parts)
         write(f"search/t/{bucket}.js", _script(f"t/{bucket}", data))
 
 
