@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
 import itertools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,8 @@ from archiver import __version__
 from archiver.errors import ArchiverError
 from archiver.extract.warc import is_warc
 from archiver.model import Tweet
-from archiver.pipeline import Skipped, extract_paths, import_files, iter_planned
-from archiver.store import Archive
+from archiver.pipeline import Skipped, extract_paths, import_files, is_address, iter_planned
+from archiver.store import Archive, Selection
 
 DEFAULT_ARCHIVE = "archive"
 
@@ -54,22 +56,6 @@ def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON records.")(func)
 
 
-def selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--handle``, ``--since``, ``--until``, ``--source``: the selection ``list`` takes."""
-    for option in reversed(
-        [
-            click.option("--handle", help="Only tweets by this @handle."),
-            click.option("--since", metavar="YYYY-MM-DD", help="Only tweets from this day on."),
-            click.option("--until", metavar="YYYY-MM-DD", help="Only tweets up to this day."),
-            click.option(
-                "--source", help="Only tweets from sources whose path, URL or title contains this."
-            ),
-        ]
-    ):
-        func = option(func)
-    return func
-
-
 def _open(archive_dir: Path, create: bool = False) -> Archive:
     try:
         return Archive(archive_dir, create=create)
@@ -79,6 +65,9 @@ def _open(archive_dir: Path, create: bool = False) -> Archive:
 
 def _one_line(tweet: Tweet) -> str:
     when = tweet.date or (tweet.created_at or "")[:10] or "????-??-??"
+    # "?" after the date: the text's first line may be the article's (see `show`).
+    if tweet.text_uncertain:
+        when += "?"
     who = f"@{tweet.handle}" if tweet.handle else "@?"
     text = " ".join((tweet.text or "[text not captured]").split())
     if len(text) > 100:
@@ -86,12 +75,22 @@ def _one_line(tweet: Tweet) -> str:
     return f"{tweet.key}  {when}  {who}  {text}"
 
 
-def _print_tweets(tweets: list[Tweet], as_json: bool) -> None:
+def _print_tweets(tweets: Iterable[Tweet], as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps([t.to_dict() for t in tweets], ensure_ascii=False, indent=2))
+        _write_json_array((t.to_dict() for t in tweets), sys.stdout)
         return
     for tweet in tweets:
         click.echo(_one_line(tweet))
+
+
+def _write_json_array(records: Iterable[dict[str, Any]], output: io.TextIOBase) -> None:
+    """``json.dumps(list(records), indent=2)`` and a newline, written a record at a time."""
+    first = True
+    for record in records:
+        body = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        output.write(("[\n  " if first else ",\n  ") + body)
+        first = False
+    output.write("[]\n" if first else "\n]\n")
 
 
 @click.group()
@@ -100,21 +99,118 @@ def cli() -> None:
     """Rescue the tweets embedded in articles into a local archive, and show them offline."""
 
 
+def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _url_lists(files: tuple[str, ...], stdin_taken: bool) -> list[str]:
+    if not files:
+        return []
+    from archiver.feeds import read_url_list
+
+    urls: list[str] = []
+    for name in files:
+        if name == "-":
+            if stdin_taken:
+                raise click.UsageError("standard input (-) can be read only once")
+            stdin_taken = True
+            urls += read_url_list(sys.stdin.read())
+            continue
+        try:
+            urls += read_url_list(Path(name).read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.BadParameter(f"{name}: {exc}", param_hint="--urls") from None
+    return urls
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
-@jobs_option("Worker processes for extraction")
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--urls",
+    "url_files",
+    multiple=True,
+    metavar="FILE",
+    help="Read the addresses in FILE (one a line, # comments; - for standard input).",
+)
+@click.option(
+    "--sitemap",
+    "sitemaps",
+    multiple=True,
+    metavar="URL",
+    help="Read every article a sitemap (or sitemap index, gzipped or not) lists.",
+)
+@click.option(
+    "--feed",
+    "feeds",
+    multiple=True,
+    metavar="URL",
+    help="Read every article an RSS or Atom feed lists.",
+)
+@click.option(
+    "--since",
+    callback=_since,
+    metavar="YYYY-MM-DD",
+    help="Only sitemap and feed entries dated (lastmod, pubDate, updated) on or after this day.",
+)
+@click.option(
+    "--refetch", is_flag=True, help="Fetch addresses again even when the archive's WARC holds them."
+)
+@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds between two requests to one host.",
+)
+@jobs_option("Worker processes for extraction; hosts fetched in parallel (then default 4)")
 @archive_option
-def extract(paths: tuple[str, ...], jobs: int | None, archive_dir: Path) -> None:
+def extract(
+    paths: tuple[str, ...],
+    url_files: tuple[str, ...],
+    sitemaps: tuple[str, ...],
+    feeds: tuple[str, ...],
+    since: date | None,
+    refetch: bool,
+    ignore_robots: bool,
+    delay: float,
+    jobs: int | None,
+    archive_dir: Path,
+) -> None:
     """Find embedded tweets in articles (HTML, Markdown, reST, text) and archive them.
 
-    PATHS are files, folders (read recursively), web archives (.warc, .warc.gz, .arc) or -
-    for standard input. Files that cannot be read are reported and skipped; the exit status
-    is 1 if any was.
+    PATHS are files, folders (read recursively), web archives (.warc, .warc.gz, .arc), -
+    for standard input, or web addresses (http:// or https://). Addresses, --urls lists,
+    --sitemap and --feed pages are fetched politely (robots.txt, one request per host at a
+    time) into the archive's WARC (ARCHIVE/warc/), then read from it; addresses already
+    there are not fetched again. No X host is ever contacted. Inputs that cannot be read are
+    reported and skipped; the exit status is 1 if any was.
 
     Example:
 
+    \b
         archiver extract seeds/ --archive archive
+        archiver extract https://example.com/2023/04/article
+        archiver extract --sitemap https://example.com/sitemap.xml --since 2024-01-01
     """
+    urls = [p for p in paths if is_address(p)]
+    paths = tuple(p for p in paths if not is_address(p))
+    urls += _url_lists(url_files, "-" in paths)
+    if not (paths or urls or sitemaps or feeds):
+        raise click.UsageError("give at least one PATH, address, --urls, --sitemap or --feed")
+    web = fetch_options = None
+    if urls or sitemaps or feeds:
+        from archiver.fetch import FetchOptions, WebInputs
+
+        web = WebInputs(tuple(urls), sitemaps, feeds)
+        fetch_options = FetchOptions(
+            delay=delay, jobs=jobs or 4, ignore_robots=ignore_robots, refetch=refetch, since=since
+        )
     archive = _open(archive_dir, create=True)
     few = list(itertools.islice(iter_planned(list(paths)), 2))
     workers = jobs or os.cpu_count() or 1
@@ -127,20 +223,30 @@ def extract(paths: tuple[str, ...], jobs: int | None, archive_dir: Path) -> None
     try:
         with archive:
             items = iter_planned(list(paths))  # lazily: memory stays flat on huge folders
-            if sys.stderr.isatty() and len(few) > 1:
+            run = functools.partial(
+                extract_paths,
+                items,
+                archive,
+                jobs=workers,
+                on_skip=on_skip,
+                web=web,
+                fetch_options=fetch_options,
+            )
+            if sys.stderr.isatty() and (len(few) > 1 or web):
                 total = sum(1 for _ in iter_planned(list(paths)))  # a second, cheap walk
                 with click.progressbar(
                     length=total, label="Extracting", file=sys.stderr, show_pos=True
                 ) as bar:
-                    summary = extract_paths(
-                        items,
-                        archive,
-                        jobs=workers,
-                        on_skip=on_skip,
-                        progress=lambda _name: bar.update(1),
-                    )
+
+                    def more(count: int) -> None:
+                        # The web pages are counted once their listings are read, maybe after
+                        # the local files are done (click then thinks the bar finished).
+                        bar.length = (bar.length or 0) + count
+                        bar.finished = bar.pos >= bar.length
+
+                    summary = run(progress=lambda _name: bar.update(1), on_total=more)
             else:
-                summary = extract_paths(items, archive, jobs=workers, on_skip=on_skip)
+                summary = run()
     except ArchiverError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(summary.line())
@@ -148,20 +254,31 @@ def extract(paths: tuple[str, ...], jobs: int | None, archive_dir: Path) -> None
         sys.exit(1)
 
 
+def selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that select tweets (``list``, ``export``, ``render``), as a ``selection``."""
+    options = [
+        click.option("--handle", help="Only tweets by this @handle."),
+        click.option("--since", metavar="YYYY-MM-DD", help="Only tweets from this day on."),
+        click.option("--until", metavar="YYYY-MM-DD", help="Only tweets up to this day."),
+        click.option(
+            "--source", help="Only tweets from sources whose path, URL or title contains this."
+        ),
+        click.option("--limit", type=click.IntRange(min=1), help="At most this many."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _selection(keys: tuple[str, ...] = (), **options: Any) -> Selection:
+    return Selection(keys=keys, **options)
+
+
 @cli.command(name="list")
 @selection_options
-@click.option("--limit", type=int, help="At most this many.")
 @json_option
 @archive_option
-def list_(
-    handle: str | None,
-    since: str | None,
-    until: str | None,
-    source: str | None,
-    limit: int | None,
-    as_json: bool,
-    archive_dir: Path,
-) -> None:
+def list_(as_json: bool, archive_dir: Path, **selection: Any) -> None:
     """List archived tweets, newest first.
 
     Example:
@@ -169,8 +286,7 @@ def list_(
         archiver list --handle Val_Plante --since 2023-01-01
     """
     with _open(archive_dir) as archive:
-        tweets = archive.tweets(handle=handle, since=since, until=until, source=source, limit=limit)
-    _print_tweets(tweets, as_json)
+        _print_tweets(archive.iter_tweets(_selection(**selection)), as_json)
 
 
 @cli.command()
@@ -218,6 +334,10 @@ def show(key: str, as_json: bool, archive_dir: Path) -> None:
     click.echo("")
     click.echo(tweet.text if tweet.text is not None else "[text not captured: stub]")
     click.echo("")
+    if tweet.text_uncertain:
+        click.echo("uncertain:  where the text starts (its first line may be the article's); or:")
+        click.echo(tweet.text_alternative or "-")
+        click.echo("")
     for label, values in (
         ("mentions", tweet.mentions),
         ("hashtags", tweet.hashtags),
@@ -266,6 +386,8 @@ def _csv_row(record: dict[str, Any]) -> dict[str, str]:
             value = " ".join(x["url"] for x in value)
         elif name == "sources":
             value = " ".join(x["path"] for x in value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
         row[name] = "" if value is None else str(value)
     return row
 
@@ -286,26 +408,27 @@ def _csv_row(record: dict[str, Any]) -> dict[str, str]:
     default="-",
     help="Write here instead of standard output.",
 )
+@selection_options
 @archive_option
-def export(fmt: str, output: io.TextIOBase, archive_dir: Path) -> None:
-    """Export every record (newest first) as JSON Lines, a JSON array, or CSV.
+def export(fmt: str, output: io.TextIOBase, archive_dir: Path, **selection: Any) -> None:
+    """Export the records (newest first; all, or a selection) as JSON Lines, JSON, or CSV.
 
     Example:
 
         archiver export --format jsonl -o tweets.jsonl
     """
     with _open(archive_dir) as archive:
-        records = [t.to_dict() for t in archive.tweets()]
-    if fmt == "jsonl":
-        for record in records:
-            output.write(json.dumps(record, ensure_ascii=False) + "\n")
-    elif fmt == "json":
-        output.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
-    else:
-        writer = csv.DictWriter(output, fieldnames=CSV_FIELDS)
-        writer.writeheader()
-        for record in records:
-            writer.writerow(_csv_row(record))
+        records = (t.to_dict() for t in archive.iter_tweets(_selection(**selection)))
+        if fmt == "jsonl":
+            for record in records:
+                output.write(json.dumps(record, ensure_ascii=False) + "\n")
+        elif fmt == "json":
+            _write_json_array(records, output)
+        else:
+            writer = csv.DictWriter(output, fieldnames=CSV_FIELDS)
+            writer.writeheader()
+            for record in records:
+                writer.writerow(_csv_row(record))
 
 
 @cli.command()
@@ -340,21 +463,18 @@ def render(
     fmt: str,
     theme: str | None,
     scale: int,
-    handle: str | None,
-    since: str | None,
-    until: str | None,
-    source: str | None,
     force: bool,
     jobs: int | None,
     archive_dir: Path,
+    **options: Any,
 ) -> None:
     """Write offline cards and browsing pages into the archive folder.
 
     html: index.html with search, a card page per tweet, listings by month, handle and
     article. png: a PNG card per tweet next to its HTML card. json: each record next to its
     card. all: everything. Only what changed since the last render is redone. KEY... (keys,
-    ids or status URLs) and the options --handle, --since, --until, --source render just
-    those tweets' cards (and update the pages that show them). Nothing written loads anything
+    ids or status URLs) and the options --handle, --since, --until, --source, --limit render
+    just those tweets' cards (and update the pages that show them). Nothing written loads anything
     from the network.
 
     Example:
@@ -365,9 +485,8 @@ def render(
     """
     # Imported here, not at the top: Pillow and Jinja2 cost every other command ~0.4 s.
     from archiver.render.outputs import render_archive
-    from archiver.store import Selection
 
-    selection = Selection(keys=keys, handle=handle, since=since, until=until, source=source)
+    selection = _selection(keys, **options)
     with _open(archive_dir) as archive:
         try:
             done = render_archive(
@@ -457,29 +576,39 @@ def rewrite(
 
 
 @cli.command(name="import")
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @archive_option
 def import_(files: tuple[Path, ...], archive_dir: Path) -> None:
     """Merge exported records or extraction shards (JSON Lines) into the archive.
 
     Records from `archiver export` (a colleague's archive) and documents from a distributed
-    run (`archiver.distributed`) merge by the same rules as `extract`.
+    run (`archiver.distributed`) merge by the same rules as `extract`. Every record is
+    checked first, as extracted ones are; a line that is not JSON or a record that fails is
+    reported (skipped FILE:LINE: reason) and skipped, the rest is imported, and the exit
+    status is 1 if anything was skipped.
 
     Example:
 
         archiver import colleague.jsonl shards/*.jsonl
     """
+    skipped: list[Skipped] = []
+
+    def on_skip(item: Skipped) -> None:
+        skipped.append(item)
+        click.echo(f"skipped {item.path}: {item.reason}", err=True)
+
     try:
         with _open(archive_dir, create=True) as archive:
-            result = import_files(list(files), archive)
+            result = import_files(list(files), archive, on_skip)
     except ArchiverError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(
+    line = (
         f"Imported {result.new + result.updated + result.unchanged} records: "
-        f"{result.new} new, {result.updated} updated, {result.unchanged} unchanged."
+        f"{result.new} new, {result.updated} updated, {result.unchanged} unchanged"
     )
+    click.echo(f"{line}; skipped {len(skipped)}." if skipped else f"{line}.")
+    if skipped:
+        sys.exit(1)
 
 
 def main() -> None:

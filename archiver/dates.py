@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
 
@@ -391,6 +391,35 @@ def _best(tokens: list[_Token], i: int, lang: str | None) -> date | None:
     return min(valid, key=lambda item: item[0])[1] if valid else None
 
 
+_ENGLISH_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def english_day(text: str, created: datetime) -> date | None:
+    """The day ``text`` shows if it is today's English embed date ("April 12, 2023") of the
+    creation day or a day next to it (time zones), else None: the commonest case, read without
+    the general parser.
+    """
+    for delta in (0, -1, 1):
+        day = (created + timedelta(days=delta)).date()
+        if text == f"{_ENGLISH_MONTHS[day.month - 1]} {day.day}, {day.year}":
+            return day
+    return None
+
+
+@lru_cache(maxsize=8192)  # pure, and one page (one day's news) shows the same dates again
 def parse_shown_date(text: str, lang: str | None = None) -> date | None:
     """The date in a tweet's shown date text or credit line, in any language, or None.
 

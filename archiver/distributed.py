@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -42,6 +43,7 @@ from typing import TYPE_CHECKING
 from archiver.errors import ArchiverError
 from archiver.paths import safe_join, write_atomic
 from archiver.pipeline import Planned, Skipped, iter_jobs, plan_inputs, run_job
+from archiver.workers import worker_pool
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -90,7 +92,7 @@ def extract_to_shards(
 ) -> list[Path]:
     """Extract ``paths`` (files, folders, web archives) into JSONL shards in ``out_dir``.
 
-    ``client`` defaults to Dask's current client, else a local process pool;
+    ``client`` is a Dask client; without one, local worker processes that die with this one;
     ``partition_size`` is the number of inputs per partition, hence per shard. Inputs that
     cannot be read are passed to ``on_skip`` in input order. Returns the shards in name
     order; shards of an earlier run in ``out_dir`` that this run did not write are removed,
@@ -113,7 +115,12 @@ def extract_to_shards(
             # One width for every name of a run, so name order is input order.
             width = max(5, len(str(len(items) - 1)))
             work = bag.from_sequence(list(enumerate(items)), partition_size=partition_size)
-            results = work.map_partitions(_write_shard, out, width).compute(scheduler=client)
+            graph = work.map_partitions(_write_shard, out, width)
+            if client is not None:
+                results = graph.compute(scheduler=client)
+            else:  # local processes, which must not outlive us
+                with worker_pool(os.cpu_count() or 1, "spawn") as pool:
+                    results = graph.compute(scheduler="processes", pool=pool)
         written = {name for name, _ in results}
         for old in out.iterdir():
             if _SHARD.fullmatch(old.name) and old.name not in written:

@@ -19,3 +19,11 @@ class ArchiveError(ArchiverError):
 
 class NotFoundError(ArchiverError):
     """No record matches the key asked for."""
+
+
+class FetchError(InputError):
+    """A web address could not be read (refused, unreachable, an HTTP error, too big)."""
+
+
+class RecordError(ArchiverError):
+    """A record or document (extracted or imported) fails the checks every record must pass."""

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 
@@ -56,6 +57,10 @@ class Tweet:
     created_at: str | None = None
     lang: str | None = None
     text: str | None = None
+    # A flattened tweet whose first line(s) may be article prose: the text kept, and beside
+    # it the shorter reading (a suffix of ``text``), so that neither is silently lost.
+    text_uncertain: bool = False
+    text_alternative: str | None = None
     mentions: tuple[str, ...] = ()
     hashtags: tuple[str, ...] = ()
     cashtags: tuple[str, ...] = ()
@@ -84,6 +89,8 @@ class Tweet:
             "created_at": self.created_at,
             "lang": self.lang,
             "text": self.text,
+            "text_uncertain": self.text_uncertain,
+            "text_alternative": self.text_alternative,
             "mentions": list(self.mentions),
             "hashtags": list(self.hashtags),
             "cashtags": list(self.cashtags),
@@ -117,6 +124,8 @@ class Tweet:
             created_at=data.get("created_at"),
             lang=data.get("lang"),
             text=data.get("text"),
+            text_uncertain=bool(data.get("text_uncertain")),
+            text_alternative=data.get("text_alternative"),
             mentions=tuple(data.get("mentions") or ()),
             hashtags=tuple(data.get("hashtags") or ()),
             cashtags=tuple(data.get("cashtags") or ()),
@@ -192,10 +201,15 @@ class Document:
         return cls(source=source, found=found)
 
 
+#: A record's ``lang``: a BCP 47-ish language tag ("en", "zh-cn", "und"); extraction keeps
+#: nothing else, the archive stores nothing else (``archiver.validate``), and the HTML
+#: renderer's ``lang`` attribute follows the same rule.
+LANG_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 _URLISH = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S*", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=4096)  # pure; one record's text is compared several times on its way in
 def normalized_text(text: str) -> str:
     """Text reduced for matching copies of one tweet: URLs and all white space removed.
 
@@ -250,19 +264,40 @@ def merge(primary: Tweet, other: Tweet) -> Tweet:
     seen = {(s.path, s.sha256, s.record) for s in primary.sources}
     extra = tuple(s for s in other.sources if (s.path, s.sha256, s.record) not in seen)
     values["sources"] = primary.sources + extra
+    values.update(_text_doubt(values["text"], primary, other))
     return Tweet(**values)
 
 
-def rank(tweet: Tweet) -> tuple[int, int, int]:
-    """Which of two copies of a tweet is the better record: id, then text, then its length."""
-    return (tweet.id is not None, tweet.text is not None, len(tweet.text or ""))
+def _text_doubt(text: str | None, primary: Tweet, other: Tweet) -> dict[str, Any]:
+    """The doubt about the merged text, which belongs to the copy (or copies) it came from.
+
+    A copy that read the same text without doubt (an embed with its id) settles it.
+    """
+    holders = [t for t in (primary, other) if t.text == text and text is not None]
+    if not holders or not all(t.text_uncertain for t in holders):
+        return {"text_uncertain": False, "text_alternative": None}
+    return {"text_uncertain": True, "text_alternative": holders[0].text_alternative}
+
+
+def rank(tweet: Tweet) -> tuple[int, int, int, int]:
+    """Which of two copies of a tweet is the better record: id, then text, then a text read
+    without doubt, then its length."""
+    return (
+        tweet.id is not None,
+        tweet.text is not None,
+        not tweet.text_uncertain,
+        len(tweet.text or ""),
+    )
 
 
 def same_tweet(a: Tweet, b: Tweet) -> bool:
     """Whether two records are copies of one tweet (the merge rule of the archive).
 
     Same id; or, when one lacks an id: same handle (any case), dates within a day and the
-    same text once URLs and white space are normalized.
+    same text once URLs and white space are normalized. A copy without id whose text ends
+    with whole lines that are the other's text (a text copy that took in an article line
+    above the tweet) is a copy of it when the other has an id, or when those lines are the
+    reading it kept as its uncertain alternative.
     """
     if a.id and b.id:
         return a.id == b.id
@@ -272,7 +307,21 @@ def same_tweet(a: Tweet, b: Tweet) -> bool:
         return False
     if a.date and b.date and abs(_day(a.date) - _day(b.date)) > 1:
         return False
-    return normalized_text(a.text) == normalized_text(b.text)
+    if normalized_text(a.text) == normalized_text(b.text):
+        return True
+    return _took_in_lines(a, b) or _took_in_lines(b, a)
+
+
+def _took_in_lines(flat: Tweet, other: Tweet) -> bool:
+    """Whether ``flat`` (no id) is ``other``'s text with lines above it taken in."""
+    if flat.id or not flat.text or not other.text:
+        return False
+    if not other.id:
+        alternative = flat.text_alternative
+        return bool(alternative) and normalized_text(alternative) == normalized_text(other.text)
+    want = normalized_text(other.text)
+    lines = flat.text.split("\n")
+    return any(normalized_text("\n".join(lines[k:])) == want for k in range(1, len(lines)))
 
 
 def _day(iso_date: str) -> int:

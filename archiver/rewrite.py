@@ -39,7 +39,8 @@ from urllib.parse import quote
 from archiver.errors import ArchiverError, NotFoundError
 from archiver.extract import HTML_SUFFIXES, MARKDOWN_SUFFIXES, extract_bytes, iter_inputs, read_file
 from archiver.extract.decode import decode
-from archiver.extract.html import _SourceIndex, extract_html
+from archiver.extract.html import extract_html
+from archiver.extract.htmltext import SourceIndex
 from archiver.extract.markup import blank_code, extract_markup
 from archiver.extract.warc import is_warc
 from archiver.model import Found, Tweet, same_tweet
@@ -453,7 +454,7 @@ def _locate(text: str, masked: str, snippet: str, after: int) -> tuple[int, int]
         opener = re.compile(rf"<{re.escape(tag)}\b({_TAG_BODY})>", re.IGNORECASE)
         for match in opener.finditer(masked, after):
             if _attributes(match.group(1)) == wanted:
-                whole = _SourceIndex(masked)._to_close(match.start(), tag)
+                whole = SourceIndex(masked)._to_close(match.start(), tag)
                 return (match.start(), match.start() + len(whole)) if whole else None
     for match in _TEXTAREA.finditer(masked, after):
         if snippet in unescape(text[match.start(1) : match.end(1)]):

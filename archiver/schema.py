@@ -7,9 +7,10 @@ archive from a newer archiver is refused by the store, never guessed at.
 
 Version 2 (issue 10: a million tweets) keys every tweet by a stable integer ``n`` (``INTEGER
 PRIMARY KEY``, so ``VACUUM`` never renumbers it), keeps the full-text index as FTS5 *external
-content* over ``tweets`` synchronised by triggers (an update deletes the old terms by rowid, never
-by scanning), and gives every change a sequence number (``tweets.seq``, and ``gone`` for records
-merged away) from which an incremental render learns what changed without reading its outputs.
+content* over ``tweets``, filled a transaction at a time and kept in sync by triggers (an update
+deletes the old terms by rowid, never by scanning), and gives every change a sequence number
+(``tweets.seq``, and ``gone`` for records merged away) from which an incremental render learns
+what changed without reading its outputs.
 """
 
 from __future__ import annotations
@@ -80,15 +81,18 @@ CREATE VIRTUAL TABLE tweets_fts USING fts5(
     author, handle, text, content = 'tweets', content_rowid = 'n',
     tokenize = 'unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER tweets_fts_insert AFTER INSERT ON tweets BEGIN
-    INSERT INTO tweets_fts (rowid, author, handle, text)
-    VALUES (new.n, new.author, new.handle, new.text);
+CREATE TABLE fts_pending (n INTEGER PRIMARY KEY);
+CREATE TRIGGER tweets_fts_queue AFTER INSERT ON tweets BEGIN
+    INSERT INTO fts_pending (n) VALUES (new.n);
 END;
 CREATE TRIGGER tweets_fts_delete AFTER DELETE ON tweets BEGIN
     INSERT INTO tweets_fts (tweets_fts, rowid, author, handle, text)
-    VALUES ('delete', old.n, old.author, old.handle, old.text);
+    SELECT 'delete', old.n, old.author, old.handle, old.text
+    WHERE old.n NOT IN (SELECT n FROM fts_pending);
+    DELETE FROM fts_pending WHERE n = old.n;
 END;
-CREATE TRIGGER tweets_fts_update AFTER UPDATE OF author, handle, text ON tweets BEGIN
+CREATE TRIGGER tweets_fts_update AFTER UPDATE OF author, handle, text ON tweets
+WHEN old.n NOT IN (SELECT n FROM fts_pending) BEGIN
     INSERT INTO tweets_fts (tweets_fts, rowid, author, handle, text)
     VALUES ('delete', old.n, old.author, old.handle, old.text);
     INSERT INTO tweets_fts (rowid, author, handle, text)
@@ -149,4 +153,15 @@ def migrate(conn: sqlite3.Connection, version: int) -> None:
     for statement in statements(script):
         conn.execute(statement)
     conn.execute("INSERT INTO tweets_fts (tweets_fts) VALUES ('rebuild')")
+    conn.execute("DELETE FROM fts_pending")  # the rebuild indexed every row
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+# Rows inserted by a transaction are indexed together, just before it commits: FTS5 takes a
+# batch at about half the cost of row-by-row triggers. Until then a row waits in fts_pending
+# (the update and delete triggers leave such a row's terms alone: none are indexed yet).
+FLUSH_FTS = (
+    "INSERT INTO tweets_fts (rowid, author, handle, text) "
+    "SELECT t.n, t.author, t.handle, t.text FROM fts_pending p JOIN tweets t USING (n)",
+    "DELETE FROM fts_pending",
+)

@@ -3,7 +3,7 @@
 Tables (``archiver.schema``): ``tweets`` (one row per tweet, the JSON record plus indexed
 columns), ``sources`` (one row per article version: path and sha256), ``appearances`` (which
 tweet appeared where, in which order, with the exact embed snippet), ``tweets_fts`` (FTS5 over
-author, handle and text, external content kept in sync by triggers), ``gone`` (records merged
+author, handle and text, external content indexed a transaction at a time), ``gone`` (records merged
 away) and ``meta`` (small settings, such as what a render last saw). An archive written by a
 newer archiver is refused rather than guessed at; an older one is migrated in place.
 
@@ -43,7 +43,7 @@ from archiver.model import (
     same_tweet,
 )
 from archiver.paths import safe_join
-from archiver.schema import SCHEMA_VERSION, migrate
+from archiver.schema import FLUSH_FTS, SCHEMA_VERSION, migrate
 
 T = TypeVar("T")
 
@@ -54,7 +54,15 @@ CHUNK = 500
 #: The page cache of a connection: the b-trees of a million-tweet archive's hot indexes stay in
 #: memory, so a write does not grow slower with the archive (SQLite's default is 2 MB).
 CACHE_KIB = 64 * 1024
-_COLUMNS = "n, key, id, handle, date, norm, record, first_seen"
+_COLUMNS = "key, norm, record, first_seen"
+# Copies of a record: by id, by key, and (arm 1) the handle's records near its date or
+# without one. Each arm reads an index; ``?3`` is NULL when the merge rule does not apply.
+_MATCHES = f"""
+SELECT 0 AS arm, {_COLUMNS} FROM tweets WHERE id = ?1
+UNION ALL SELECT 0, {_COLUMNS} FROM tweets WHERE key = ?2
+UNION ALL SELECT 1, {_COLUMNS} FROM tweets WHERE handle = ?3 AND sort_time >= ?4 AND sort_time < ?5
+UNION ALL SELECT 1, {_COLUMNS} FROM tweets WHERE handle = ?3 AND sort_time = ''
+"""
 
 
 @dataclass(frozen=True)
@@ -210,8 +218,12 @@ class Archive:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue cleanly."""
         self.conn.execute("BEGIN IMMEDIATE")
         self._seq: int | None = None
+        self._gone: bool | None = None
+        self._time: str | None = None
         try:
             yield
+            for statement in FLUSH_FTS:
+                self.conn.execute(statement)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
@@ -277,6 +289,18 @@ class Archive:
             self._seq = last + 1
         return self._seq
 
+    def _clock(self) -> str:
+        """The time of this transaction's writes (read once: formatting it costs per row)."""
+        if self._time is None:
+            self._time = _now()
+        return self._time
+
+    def _any_gone(self) -> bool:
+        """Whether any record was ever merged away (asked once a transaction)."""
+        if self._gone is None:
+            self._gone = self.conn.execute("SELECT max(seq) FROM gone").fetchone()[0] is not None
+        return self._gone
+
     def _touch(self, key: str) -> None:
         """Mark a tweet changed (its list of articles grew), for incremental renders."""
         self.conn.execute("UPDATE tweets SET seq = ? WHERE key = ?", (self._next_seq(), key))
@@ -286,24 +310,29 @@ class Archive:
 
         ``touch`` marks the tweet changed when the appearance is new (its upsert did not).
         """
-        markup, snippet = found.markup, found.snippet
+        values = (key, source_id, position, found.markup, found.snippet)
+        if self.conn.execute(
+            "INSERT OR IGNORE INTO appearances (tweet_key, source_id, position, markup, "
+            "snippet) VALUES (?, ?, ?, ?, ?)",
+            values,
+        ).rowcount:
+            if touch:
+                self._touch(key)
+            return
         row = self.conn.execute(
             "SELECT tweet_key, markup, snippet FROM appearances "
             "WHERE source_id = ? AND position = ?",
             (source_id, position),
         ).fetchone()
-        if row and tuple(row) == (key, markup, snippet):
-            return
+        if tuple(row) == (key, found.markup, found.snippet):
+            return  # the same article read again: nothing changed
         self.conn.execute(
-            "INSERT INTO appearances (tweet_key, source_id, position, markup, snippet) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (source_id, position) DO UPDATE SET "
-            "tweet_key = excluded.tweet_key, markup = excluded.markup, "
-            "snippet = excluded.snippet",
-            (key, source_id, position, markup, snippet),
+            "UPDATE appearances SET tweet_key = ?, markup = ?, snippet = ? "
+            "WHERE source_id = ? AND position = ?",
+            (key, found.markup, found.snippet, source_id, position),
         )
-        if touch:
-            self._touch(key)
-        if row and row[0] != key:
+        self._touch(key)
+        if row[0] != key:
             self._touch(row[0])  # the tweet that stood there lost this appearance
 
     def _link(self, key: str, source_id: int) -> None:
@@ -339,7 +368,7 @@ class Archive:
                 source.title,
                 source.url,
                 source.record or "",
-                _now(),
+                self._clock(),
             ),
         )
         return int(cur.lastrowid)
@@ -348,43 +377,34 @@ class Archive:
         """Stored copies of ``tweet`` (by id, key, or the merge rule), with their first_seen.
 
         Candidates for the merge rule are the same handle's records within a day of the
-        tweet's date (or all of the handle's when the tweet has no date), read by the
-        ``(handle, sort_time)`` index; only those whose normalized text equals or ends with
-        the other's are loaded whole and given to ``same_tweet``.
+        tweet's date and those without a date (all of the handle's when the tweet has no
+        date), read by the ``(handle, sort_time)`` index; only those whose normalized text
+        equals or ends with the other's are loaded whole and given to ``same_tweet``. One
+        statement of indexed arms: a round trip costs as much as an index lookup.
         """
-        rows: dict[str, sqlite3.Row] = {}
-        for column, value in (("id", tweet.id), ("key", tweet.key)):
-            if value:
-                for row in self.conn.execute(
-                    f"SELECT {_COLUMNS} FROM tweets WHERE {column} = ?", (value,)
-                ):
-                    rows[row["key"]] = row
+        low = high = None
         if tweet.handle and tweet.text:
-            mine = normalized_text(tweet.text)
-            for row in self._same_handle(tweet):
-                theirs = row["norm"] or ""
-                if theirs == mine or (theirs and mine and _suffix(theirs, mine)):
-                    rows.setdefault(row["key"], row)
-        found = [(self._load_row(r), r["first_seen"]) for r in rows.values()]
-        return [(t, seen) for t, seen in found if t.key == tweet.key or same_tweet(t, tweet)]
-
-    def _same_handle(self, tweet: Tweet) -> Iterable[sqlite3.Row]:
-        """The handle's records that could be copies of ``tweet`` by date (indexed reads)."""
-        days = sorted(d[:10] for d in (tweet.date, tweet.created_at) if d)
-        base = f"SELECT {_COLUMNS} FROM tweets WHERE handle = ?"
-        if not days:
-            return self.conn.execute(base, (tweet.handle,))
-        try:
-            low = (date.fromisoformat(days[0]) - timedelta(days=1)).isoformat()
-            high = (date.fromisoformat(days[-1]) + timedelta(days=2)).isoformat()
-        except ValueError:
-            return self.conn.execute(base, (tweet.handle,))
-        # A record without a date could be a copy of any day's tweet.
+            days = sorted(d[:10] for d in (tweet.date, tweet.created_at) if d)
+            try:
+                low = (date.fromisoformat(days[0]) - timedelta(days=1)).isoformat()
+                high = (date.fromisoformat(days[-1]) + timedelta(days=2)).isoformat()
+            except (IndexError, ValueError):
+                low, high = "", "\uffff"  # no readable date: any of the handle's records
+        by_key = tweet.key if tweet.key != tweet.id else None  # an id'd record's key is its id
+        rows = self.conn.execute(
+            _MATCHES, (tweet.id, by_key, tweet.handle if low is not None else None, low, high)
+        )
+        mine = normalized_text(tweet.text) if tweet.text else ""
+        found: dict[str, tuple[Tweet, str]] = {}
+        for row in rows:
+            if row["key"] in found:
+                continue
+            theirs = row["norm"] or ""
+            if row["arm"] and theirs != mine and not (theirs and mine and _suffix(theirs, mine)):
+                continue
+            found[row["key"]] = (self._load_row(row), row["first_seen"])
         return [
-            *self.conn.execute(
-                base + " AND sort_time >= ? AND sort_time < ?", (tweet.handle, low, high)
-            ),
-            *self.conn.execute(base + " AND sort_time = ''", (tweet.handle,)),
+            (t, seen) for t, seen in found.values() if t.key == tweet.key or same_tweet(t, tweet)
         ]
 
     def _upsert(self, tweet: Tweet) -> tuple[str, str]:
@@ -393,16 +413,17 @@ class Archive:
         merged = tweet
         for other, _ in matches:
             merged = merge(merged, other) if rank(merged) >= rank(other) else merge(other, merged)
-        if merged.id:
+        if merged.id and merged.key != merged.id:
             merged = replace(merged, key=merged.id)
-        merged = merged.with_sources(())
+        if merged.sources:
+            merged = merged.with_sources(())
         if (
             len(matches) == 1
             and matches[0][0].key == merged.key
             and _record_json(matches[0][0]) == _record_json(merged)
         ):
             return "unchanged", merged.key
-        now = _now()
+        now = self._clock()
         first_seen = min([now, *(seen for _, seen in matches)])
         self._ensure_row(merged, first_seen, now)
         for other, _ in matches:
@@ -444,7 +465,8 @@ class Archive:
                 self._next_seq(),
             ),
         )
-        self.conn.execute("DELETE FROM gone WHERE key = ?", (tweet.key,))
+        if self._any_gone():
+            self.conn.execute("DELETE FROM gone WHERE key = ?", (tweet.key,))
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -62,6 +62,8 @@ class Case:
     data: bytes
     skip: str | None = None  # the exact reason it is skipped with
     tweets: tuple[Expected, ...] = ()  # else the tweets it gives, in order
+    # Of those, the ones the archive refuses to store (archiver.validate): "record N: reason".
+    refused: tuple[str, ...] = ()
     why: str = ""
     limit: float = LIMIT  # seconds it may take
 
@@ -373,6 +375,7 @@ def _backtracking_cases() -> Iterator[Case]:
         "entities-flood.html",
         page(embed("20", "#a @b $C https://t.co/x pic.twitter.com/y a.co/( " * 4_000)).encode(),
         tweets=(Expected(id="20", text=None),),
+        refused=("record 1: text is 195,999 characters long (at most 100,000)",),
     )
     yield Case("markers-flood.html", ("tweet" + "_" * 200_000 + "text (" + " " * 100_000).encode())
 

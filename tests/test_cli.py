@@ -83,7 +83,7 @@ def test_list_show_search(archive_dir: Path) -> None:
     lines = listed.output.splitlines()
     assert [line.split("  ")[1:3] for line in lines] == [
         ["2023-04-13", "@Lactualite"],
-        ["2023-04-12", "@Val_Plante"],
+        ["2023-04-12?", "@Val_Plante"],  # "?": its first line may be the article's
     ]
     key = lines[1].split()[0]
     shown = run("show", key, "--archive", str(archive_dir))
@@ -91,12 +91,23 @@ def test_list_show_search(archive_dir: Path) -> None:
     assert shown.output.startswith("Valérie Plante (@Val_Plante)\n")
     assert "mentions:   brunomarchand, evbeaudin, BelisleFrance, corim_mcfr" in shown.output
     assert "found in 1 place:" in shown.output
+    # The doubt is shown, with the other reading (the text without its first line).
+    assert "uncertain:  where the text starts" in shown.output
+    assert "\nJ’en discuterai aujourd’hui" in shown.output.split("may be the article's); or:")[1]
     data = json.loads(run("show", key, "--json", "--archive", str(archive_dir)).output)
     assert data["appearances"][0]["snippet"].endswith("(@Val_Plante) April 12, 2023")
     found = run("search", "CORIM", "--json", "--archive", str(archive_dir))
     assert [t["handle"] for t in json.loads(found.output)] == ["Val_Plante"]
     by_handle = run("list", "--handle", "Lactualite", "--archive", str(archive_dir))
     assert len(by_handle.output.splitlines()) == 1
+
+
+def test_search_finds_both_readings_of_an_uncertain_text(archive_dir: Path) -> None:
+    extract_seed(archive_dir)
+    for query in ("actrices", "discuterai"):  # only in the longer reading; in both
+        found = json.loads(run("search", query, "--json", "--archive", str(archive_dir)).output)
+        assert [(t["handle"], t["text_uncertain"]) for t in found] == [("Val_Plante", True)]
+        assert found[0]["text"].endswith(found[0]["text_alternative"])
 
 
 def test_show_unknown_key_is_a_clean_error(archive_dir: Path) -> None:
@@ -129,6 +140,8 @@ def test_export_formats(archive_dir: Path) -> None:
         "created_at",
         "lang",
         "text",
+        "text_uncertain",
+        "text_alternative",
         "mentions",
         "hashtags",
         "cashtags",
@@ -136,6 +149,10 @@ def test_export_formats(archive_dir: Path) -> None:
         "media",
         "sources",
     }
+    assert [(r["text_uncertain"], r["text_alternative"]) for r in records] == [
+        (False, None),
+        (True, records[1]["text"].split("\n", 1)[1]),
+    ]
     assert records[1]["media"] == [
         {"url": "https://pic.twitter.com/fic7j4aKUV", "display": "pic.twitter.com/fic7j4aKUV"}
     ]
@@ -149,6 +166,11 @@ def test_export_formats(archive_dir: Path) -> None:
     )
     assert rows[1]["hashtags"] == "CORIM polmtl"
     assert rows[1]["text"].startswith("Les villes")
+    assert rows[0]["text_uncertain"] == "false"
+    assert (rows[1]["text_uncertain"], rows[1]["text_alternative"]) == (
+        "true",
+        records[1]["text_alternative"],
+    )
 
 
 def test_every_command_has_help_with_an_example() -> None:

@@ -2,7 +2,8 @@
 
 Each copy must give exactly the tweets whose credit line survived (expected.json), with the
 same handle, a date within a day of the id's time, and the same text as the tweet extracted
-from the HTML original, up to white space.
+from the HTML original, up to white space — read without doubt, except where the record says
+it is unsure and keeps the other reading beside the text.
 """
 
 from __future__ import annotations
@@ -21,17 +22,12 @@ from .conftest import SHARED, need_shared
 
 _SPACE = re.compile(r"\s+")
 
-# Where the text copy puts a short article line directly above a tweet, with nothing (no
-# blank line, no overflow, no mention of the author) to tell it from tweet text, the
-# flattened-form rule takes it in. These tweets must still end with the whole HTML text.
-OVERTAKEN = {
-    ("newspaper__mashable.com2.txt", 2): "two short prose lines about the outage fit above",
-    ("newspaper__mashable.com2.txt", 8): "a short prose line about the planes fits above",
-    ("trafilatura__basicthinking.de.tweets.txt", 0): "the page's 'Merken.' bookmark label",
-    ("trafilatura__basicthinking.de.tweets.txt", 11): "a four-item list of the article's",
-    ("trafilatura__blog.gaijinpot.com.chikan.txt", 2): "'To be continued.' between tweets",
-    ("trafilatura__radiomaryja.pl-lux-veritatis.txt", 0): "a one-line prose paragraph",
-    ("trafilatura__timesofisrael.com.washington.txt", 1): "'Here's a short clip of…:'",
+# Where the evidence cannot decide whether a first line is the tweet's, the record keeps it
+# and says so (text_uncertain), with the reading without it as text_alternative. Measured:
+# 71 of the 72 tweets exact and sure; this one exact, and flagged.
+UNSURE = {
+    ("trafilatura__fr.de.nordkorea.txt", 1): "'CNN: …' / 'NBC: …' / 'Reuters: …' lines above "
+    "the last line: the topmost could be an article's label line",
 }
 # expected.json's own text for this file was made from a mis-decoded page (mojibake).
 MISDECODED_EXPECTATION = {"trafilatura__radiomaryja.pl-lux-veritatis.txt"}
@@ -73,14 +69,57 @@ def test_text_copy_matches_expected(name: str, expected: list[dict]) -> None:
         if name not in MISDECODED_EXPECTATION:
             assert _squash(want["text"]) in _squash(tweet.text)
         html_tweet = original[want["id"]]
-        if (name, position) in OVERTAKEN:
-            assert _squash(tweet.text).endswith(_squash(html_tweet.text))
-            assert _squash(tweet.text) != _squash(html_tweet.text)  # still a known deviation
+        assert _squash(tweet.text) == _squash(html_tweet.text), (tweet.text, html_tweet.text)
+        assert tweet.text_uncertain == ((name, position) in UNSURE), tweet.text
+        if tweet.text_uncertain:  # the other reading: the text without its first line(s)
+            assert tweet.text_alternative
+            assert tweet.text.endswith(tweet.text_alternative)
+            assert len(tweet.text_alternative) < len(tweet.text)
         else:
-            assert _squash(tweet.text) == _squash(html_tweet.text), (tweet.text, html_tweet.text)
+            assert tweet.text_alternative is None
         assert tweet.author == html_tweet.author
 
 
 def test_text_copies_are_present() -> None:
     need_shared()
     assert len(_cases()) >= 30
+    assert sum(len(c.values[1]) for c in _cases()) == 72  # UNSURE's share is 1 of these
+
+
+# The failure classes of the first release's rule, where the corpus's real pages have them
+# (live blogs and tweets naming their own account are in the layout zoo only).
+FAILURE_CLASSES = [
+    (
+        "lead-in ending with ':' that names the author",
+        "trafilatura__timesofisrael.com.washington.txt",
+        0,
+    ),
+    ("lead-in ending with ':'", "trafilatura__timesofisrael.com.washington.txt", 1),
+    ("white-space-only line under the lead-in", "readability__aktualne.source.txt", 0),
+    ("white-space-only lines inside the tweet", "readability__001.source.txt", 0),
+    ("list item above the tweet", "trafilatura__basicthinking.de.tweets.txt", 11),
+    ("short one-line article paragraph", "trafilatura__radiomaryja.pl-lux-veritatis.txt", 0),
+    ("short article paragraphs", "newspaper__mashable.com2.txt", 2),
+    ("short article paragraph", "newspaper__mashable.com2.txt", 8),
+    ("an aside: the page's bookmark label", "trafilatura__basicthinking.de.tweets.txt", 0),
+    ("an aside: 'To be continued.'", "trafilatura__blog.gaijinpot.com.chikan.txt", 2),
+]
+
+
+@pytest.mark.parametrize(
+    ("why", "name", "position"), FAILURE_CLASSES, ids=[c[0] for c in FAILURE_CLASSES]
+)
+def test_failure_classes_on_real_pages(why: str, name: str, position: int) -> None:
+    need_shared()
+    want_id = json.loads((SHARED / "corpus-text" / "expected.json").read_text(encoding="utf-8"))[
+        name
+    ][position]["id"]
+    html_name = name[: -len(".txt")] + ".html"
+    (html_tweet,) = [
+        f.tweet
+        for f in extract_bytes((SHARED / "corpus" / html_name).read_bytes(), html_name).found
+        if f.tweet.id == want_id
+    ]
+    tweet = extract_bytes((SHARED / "corpus-text" / name).read_bytes(), name).found[position].tweet
+    assert _squash(tweet.text) == _squash(html_tweet.text), why
+    assert not tweet.text_uncertain

@@ -601,3 +601,16 @@ def test_hostile_article_writes_nothing_outside_the_archive(tmp_path: Path) -> N
         assert safe_name(record["key"]) == record["key"]
         tweet = Tweet(key=record["key"], handle=record["handle"])
         assert safe_join(archive, card_relpath(tweet, "png")).is_relative_to(archive)
+
+
+def test_a_page_followed_by_a_second_document_keeps_its_evidence() -> None:
+    # Found by the fuzzer: a whole HTML page, then a Markdown post with embeds after </html>.
+    # lxml moves what follows </html> under a root of its own, where the element-rank index
+    # of the evidence finder did not look.
+    need_shared()
+    html = (SHARED / "corpus" / "goose3__tests-data-tweets-test_tweet.html").read_bytes()
+    post = SHARED / "corpus" / "ashfurrow-blog__2012-09-02-fast-search-as-you-type-in-ios.md"
+    data = html + post.read_bytes()
+    doc = extract_bytes(data, "mixed.md")
+    assert len(doc.found) >= 2
+    assert all(f.snippet for f in doc.found)

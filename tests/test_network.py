@@ -158,3 +158,44 @@ def test_extract_in_a_namespace_without_network(tmp_path: Path) -> None:
         "@Lactualite",
         "@Val_Plante",
     ]
+
+
+# What only a run that reads the web loads: the HTTP client and the modules around it.
+WEB_MODULES = ("urllib3", "http.client", "archiver.fetch", "archiver.feeds", "archiver.warclog")
+
+
+def test_commands_without_addresses_never_load_the_web_client(tmp_path: Path) -> None:
+    """In a fresh process, every command on local input runs without importing an HTTP client."""
+    script = f"""
+import sys
+from click.testing import CliRunner
+from archiver.cli import cli
+archive = {str(tmp_path / "archive")!r}
+for args in (["extract", {str(SEEDS)!r}], ["list"], ["show", "t-49de08804494990c"],
+             ["search", "CORIM"], ["export"], ["render", "--format", "html"]):
+    result = CliRunner().invoke(cli, args + ["--archive", archive])
+    assert result.exit_code == 0, (args, result.output)
+print(sorted(m for m in sys.modules if m.startswith({WEB_MODULES!r})))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "[]\n"
+
+
+@pytest.mark.skipif(not unshare_works(), reason="unshare -n is not available here")
+def test_an_address_without_a_network_is_skipped_and_the_files_are_read(tmp_path: Path) -> None:
+    """With no route out, a web address is one skipped line; the local inputs are archived."""
+    url = "http://192.0.2.1/2023/04/article"  # RFC 5737: reaches nothing even with a network
+    done = subprocess.run(
+        ["unshare", "-n", sys.executable, "-m", "archiver", "extract", str(SEEDS), url,
+         "--archive", str(tmp_path / "archive")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr == f"skipped {url}: connection refused or unreachable\n"
+    assert done.stdout == (
+        "Read 1 file and 0 web pages (0 fetched, 0 from earlier captures), skipped 1; "
+        "found 2 embeds: 2 new, 0 updated, 0 unchanged.\n"
+    )

@@ -488,6 +488,24 @@ def test_time_is_shown_in_utc_when_known(tmp_path: Path) -> None:
     assert '<time datetime="2023-04-12T14:03:11Z">April 12, 2023 · 14:03 UTC</time>' in card
 
 
+def test_uncertain_text_has_a_discreet_mark_that_explains(tmp_path: Path) -> None:
+    alternative = PLANTE_TEXT.split("\n", 1)[1]
+    unsure = replace(PLANTE, text_uncertain=True, text_alternative=alternative)
+    render(tmp_path / "unsure", [unsure], [])
+    card = read(tmp_path / "unsure", card_relpath(unsure, "html"))
+    (mark,) = re.findall(
+        r'<span class="uncertain" title="([^"]*)">text boundary uncertain</span>', card
+    )
+    assert mark.startswith("Text boundary uncertain: read from a text copy of the article")
+    assert mark.endswith(
+        "Without it: J’en discuterai aujourd’hui au Conseil des relations "
+        "internationales de Montréal avec mes collègues @brunomarchand, @evbeaudin et "
+        "@BelisleFrance.@corim_mcfr #CORIM #polmtl pic.twitter.com/fic7j4aKUV"
+    )
+    render(tmp_path / "sure", [PLANTE], [])
+    assert 'class="uncertain"' not in read(tmp_path / "sure", card_relpath(PLANTE, "html"))
+
+
 def test_stub_renders_as_text_not_captured(tmp_path: Path) -> None:
     build_archive(tmp_path)
     stub = read(tmp_path, card_relpath(STUB, "html"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -260,6 +261,17 @@ def test_scale_sets_width_and_height_fits_content() -> None:
     short = draw_card(_tweet("hi"), scale=1)
     assert short.height < small.height
     assert short.getpixel((0, 0))[3] == 0 and short.getpixel((275, 100))[3] == 255
+
+
+def test_uncertain_text_gets_a_small_footer_mark() -> None:
+    unsure = replace(PLANTE, text_uncertain=True, text_alternative=PLANTE.text.split("\n", 1)[1])
+    assert png._view(unsure).uncertain and not png._view(PLANTE).uncertain
+    sure_card, unsure_card = draw_card(PLANTE, scale=1), draw_card(unsure, scale=1)
+    assert unsure_card.width == sure_card.width
+    # One small line more in the footer; everything above it is the same picture.
+    assert 15 <= unsure_card.height - sure_card.height <= 25
+    top = (0, 0, sure_card.width, sure_card.height - 60)
+    assert ImageChops.difference(sure_card.crop(top), unsure_card.crop(top)).getbbox() is None
 
 
 def test_stub_card_says_text_not_captured() -> None:

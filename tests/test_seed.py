@@ -52,6 +52,11 @@ def test_seed_plante_every_field() -> None:
     assert plante.created_at is None
     assert plante.lang is None
     assert plante.text == PLANTE_TEXT
+    # Its first line is a sentence no longer than an article's shortest, with nothing of a
+    # tweet's own (no entity, no emoji, no first person); only the "J'en…" below points back
+    # to it. Kept, and flagged: the reading without it stays beside the text.
+    assert plante.text_uncertain is True
+    assert plante.text_alternative == PLANTE_TEXT.split("\n", 1)[1]
     assert plante.mentions == ("brunomarchand", "evbeaudin", "BelisleFrance", "corim_mcfr")
     assert plante.hashtags == ("CORIM", "polmtl")
     assert plante.cashtags == ()
@@ -71,6 +76,7 @@ def test_seed_actualite_every_field() -> None:
     assert actualite.id is None
     assert actualite.lang is None
     assert actualite.text == ACTUALITE_TEXT
+    assert (actualite.text_uncertain, actualite.text_alternative) == (False, None)
     assert actualite.mentions == ("stpierre_ch",)
     assert actualite.hashtags == ()
     assert actualite.links == (Link("https://t.co/q2id0wiOXj", "https://t.co/q2id0wiOXj", None),)

@@ -13,7 +13,7 @@ import pytest
 
 from archiver.errors import ArchiveError, NotFoundError
 from archiver.extract import extract_bytes
-from archiver.model import Document
+from archiver.model import Document, Tweet
 from archiver.store import SCHEMA_VERSION, Archive, Selection
 
 from .conftest import SEEDS, SHARED
@@ -189,6 +189,13 @@ def test_no_write_path_statement_scans_a_growing_table(archive_dir: Path) -> Non
                     scans[statement[:120]] = row[3]
     assert len(statements) > 200
     assert scans == {}
+    # and the full-text index, filled in batches, agrees with its content table
+    with Archive(archive_dir) as archive:
+        archive.conn.execute(
+            "INSERT INTO tweets_fts (tweets_fts, rank) VALUES ('integrity-check', 1)"
+        )
+        assert archive.conn.execute("SELECT count(*) FROM fts_pending").fetchone()[0] == 0
+        assert [t.key for t in archive.search("relations")] == ["1646195010880393216"]
 
 
 def test_changes_are_numbered_for_incremental_renders(archive_dir: Path) -> None:
@@ -235,6 +242,13 @@ def test_selection_by_keys_urls_and_dates(archive_dir: Path) -> None:
 FIXTURE_V1 = Path(__file__).parent / "fixtures" / "archive-v1"
 
 
+def _v1_export() -> list[dict]:
+    """The first release's export, as the current model reads it (fields added since, such
+    as ``text_uncertain``, take their defaults: old records load fine)."""
+    lines = (FIXTURE_V1 / "export.jsonl").read_text().splitlines()
+    return [Tweet.from_dict(json.loads(line)).to_dict() for line in lines]
+
+
 def _v1_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "old"
     folder.mkdir()
@@ -252,7 +266,7 @@ def test_an_archive_of_the_first_release_is_migrated_in_place(tmp_path: Path) ->
     conn = sqlite3.connect(folder / "archive.sqlite")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     conn.close()
-    expected = [json.loads(line) for line in (FIXTURE_V1 / "export.jsonl").read_text().splitlines()]
+    expected = _v1_export()
     with Archive(folder) as archive:
         assert archive.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert archive.integrity() == "ok"
@@ -293,5 +307,25 @@ def test_a_kill_mid_migration_leaves_the_old_archive_usable(tmp_path: Path) -> N
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1  # still the old archive
     assert conn.execute("SELECT count(*) FROM tweets").fetchone()[0] == 8
     conn.close()
-    expected = [json.loads(line) for line in (FIXTURE_V1 / "export.jsonl").read_text().splitlines()]
+    expected = _v1_export()
     assert _export(folder) == expected  # and the next open migrates it whole
+
+
+def _fts_consistent(archive: Archive) -> None:
+    archive.conn.execute("INSERT INTO tweets_fts (tweets_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_the_full_text_index_follows_inserts_updates_and_merges_in_one_batch(
+    archive_dir: Path,
+) -> None:
+    stub = doc("{{< tweet 1646195010880393216 >}}", "stub.md")
+    with Archive(archive_dir) as archive:
+        # inserted, merged away and filled in within one transaction, before any indexing
+        archive.save_documents([seed_doc(), stub, doc(EMBED, "embed.html")])
+        _fts_consistent(archive)
+        assert [t.key for t in archive.search("relations")] == ["1646195010880393216"]
+        # then changed again in later transactions, once indexed
+        archive.save_documents([doc(EMBED.replace("Valérie Plante", "V. Plante"), "b.html")])
+        _fts_consistent(archive)
+        assert len(archive.search("relations")) == 1
+        assert archive.conn.execute("SELECT count(*) FROM fts_pending").fetchone()[0] == 0

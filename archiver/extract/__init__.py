@@ -15,9 +15,19 @@ from html import unescape
 from pathlib import Path
 
 from archiver.errors import InputError
+from archiver.extract.common import safe_href
 from archiver.extract.decode import decode
-from archiver.extract.html import extract_html, might_embed
+from archiver.extract.html import extract_html
 from archiver.extract.markup import extract_markup
+from archiver.extract.precheck import page_signs
+from archiver.extract.sources import (
+    WxrItem,
+    asciidoc_to_markup,
+    is_wxr,
+    iter_wxr_items,
+    notebook_parts,
+    org_to_markup,
+)
 from archiver.extract.warc import WARC_SUFFIXES
 from archiver.model import (
     Document,
@@ -31,10 +41,17 @@ from archiver.model import (
 )
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx")
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mdx", ".qmd", ".rmd")
 RST_SUFFIXES = (".rst", ".rest")
 TEXT_SUFFIXES = (".txt", ".text")
-DOCUMENT_SUFFIXES = HTML_SUFFIXES + MARKDOWN_SUFFIXES + RST_SUFFIXES + TEXT_SUFFIXES
+ORG_SUFFIXES = (".org",)
+ASCIIDOC_SUFFIXES = (".adoc", ".asciidoc")
+NOTEBOOK_SUFFIXES = (".ipynb",)
+WXR_SUFFIXES = (".xml", ".wxr")
+SOURCE_SUFFIXES = ORG_SUFFIXES + ASCIIDOC_SUFFIXES + NOTEBOOK_SUFFIXES + WXR_SUFFIXES
+DOCUMENT_SUFFIXES = (
+    HTML_SUFFIXES + MARKDOWN_SUFFIXES + RST_SUFFIXES + TEXT_SUFFIXES + SOURCE_SUFFIXES
+)
 MAX_BYTES = 256 * 1024 * 1024
 
 # Atomic group: a comment ends at its first "-->", so a run of comments is matched one way
@@ -55,16 +72,26 @@ _FRONT_TITLE = re.compile(
     r"\A---\s*\n(?:.{0,2000}?\n)?title:\s*[\"']?(.{1,300}?)[\"']?\s*\n", re.DOTALL
 )
 _HEADING = re.compile(r"^#\s+(.{1,300})$", re.MULTILINE)
+_ORG_TITLE = re.compile(r"^#\+title:[ \t]*(.{1,300})$", re.MULTILINE | re.IGNORECASE)
+_ADOC_TITLE = re.compile(r"^=[ \t]+(.{1,300})$", re.MULTILINE)
 
 
 def sniff_format(text: str, name: str) -> str:
-    """``html``, ``markdown``, ``rst`` or ``text``: content first, the suffix as a hint."""
+    """``html``, ``markdown``, ``rst``, ``org``, ``asciidoc``, ``notebook``, ``wordpress``
+    (an export) or ``text``: content first, the suffix as a hint."""
     lower = name.lower()
     head = text[:2048]
-    if _HTML_START.match(head) or (
-        not lower.endswith(MARKDOWN_SUFFIXES + RST_SUFFIXES) and _HTML_ANYWHERE.search(head)
-    ):
+    if is_wxr(text):
+        return "wordpress"
+    if lower.endswith(NOTEBOOK_SUFFIXES) and head.lstrip().startswith("{"):
+        return "notebook"
+    sources = MARKDOWN_SUFFIXES + RST_SUFFIXES + ORG_SUFFIXES + ASCIIDOC_SUFFIXES
+    if _HTML_START.match(head) or (not lower.endswith(sources) and _HTML_ANYWHERE.search(head)):
         return "html"
+    if lower.endswith(ORG_SUFFIXES) or head.lstrip().lower().startswith("#+title:"):
+        return "org"
+    if lower.endswith(ASCIIDOC_SUFFIXES):
+        return "asciidoc"
     if lower.endswith(HTML_SUFFIXES):
         return "html"
     if lower.endswith(MARKDOWN_SUFFIXES):
@@ -78,10 +105,9 @@ def _title(text: str, fmt: str) -> str | None:
     if fmt == "html":
         match = _TITLE.search(text[:200_000])
         return " ".join(unescape(match.group(1)).split()) or None if match else None
-    if fmt in ("markdown", "rst", "text"):
-        match = _FRONT_TITLE.match(text) or (
-            _HEADING.search(text[:20_000]) if fmt == "markdown" else None
-        )
+    if fmt in ("markdown", "rst", "text", "org", "asciidoc"):
+        heading = {"markdown": _HEADING, "org": _ORG_TITLE, "asciidoc": _ADOC_TITLE}.get(fmt)
+        match = _FRONT_TITLE.match(text) or (heading.search(text[:20_000]) if heading else None)
         return match.group(1).strip() if match else None
     return None
 
@@ -131,27 +157,41 @@ def dedupe(found: list[Found]) -> list[Found]:
 
 
 def extract_bytes(
-    data: bytes, path: str, url: str | None = None, record: str | None = None
+    data: bytes,
+    path: str,
+    url: str | None = None,
+    record: str | None = None,
+    charset: str | None = None,
+    *,
+    fmt: str | None = None,
+    title: str | None = None,
 ) -> Document:
     """Extract every embedded tweet from a document's bytes.
 
     ``path`` names the source; ``url`` and ``record`` locate an article read from a web
-    archive (its target URI and WARC record id).
+    archive (its target URI and WARC record id) or a WordPress export (link and guid);
+    ``charset`` is the one its HTTP response declared, which outranks the page's ``<meta
+    charset>``. ``fmt`` and ``title`` are given for an article taken out of a container file
+    (a WXR item is ``wordpress-post``); otherwise both are read from the document.
     """
     sha = hashlib.sha256(data).hexdigest()
     if not data or data.isspace():
         raise InputError("empty file")
-    text, encoding = decode(data)
+    url = safe_href(url)  # a WARC's target URI may be dns:, urn:…: not an article's address
+    text, encoding = decode(data, charset)
     if "\x00" in text:
         text = text.replace("\x00", "")
-    fmt = sniff_format(text, path)
+    # A web archive's record was served as HTML (only those are read): the name of the WARC
+    # file says nothing about it, and a served fragment without <html> is still HTML.
+    fmt = fmt or ("html" if record else sniff_format(text, path))
     try:
         if fmt == "html":
             # The pre-check reads the bytes when they are ASCII-compatible (fastest).
             wide = encoding.replace("_", "-").startswith(("utf-16", "utf-32"))
-            found = extract_html(text, checked=True) if might_embed(text if wide else data) else []
+            embed, containers = page_signs(text if wide else data)
+            found = extract_html(text, containers=containers) if embed else []
         else:
-            found = extract_markup(text)
+            found = _extract_source(text, fmt)
     except RecursionError:  # the text walk recurses once per level of nesting in an embed
         raise InputError("markup nested too deeply to read") from None
     if not found:  # the common case in a crawl: no title or address worth looking up
@@ -160,11 +200,35 @@ def extract_bytes(
         path=path,
         sha256=sha,
         format=fmt,
-        title=_title(text, fmt),
+        title=title or _title(text, fmt),
         url=url or _canonical(text, fmt),
         record=record,
     )
     return Document(source=source, found=tuple(dedupe(found)))
+
+
+def _extract_source(text: str, fmt: str) -> list[Found]:
+    """Embeds of a source document, by format (sources.py brings each to markup)."""
+    if fmt == "org":
+        return extract_markup(org_to_markup(text), bare_urls=True)
+    if fmt == "asciidoc":
+        return extract_markup(asciidoc_to_markup(text))
+    if fmt == "notebook":
+        found: list[Found] = []
+        for kind, part in notebook_parts(text):
+            found.extend(
+                extract_html(part) if kind == "html" else extract_markup(part, bare_urls=True)
+            )
+        return found
+    if fmt == "wordpress":
+        raise InputError("a WordPress export holds several articles: read it with iter_documents")
+    return extract_markup(text, bare_urls=fmt in ("markdown", "wordpress-post"))
+
+
+def wordpress_posts(data: bytes) -> list[WxrItem]:
+    """The posts of a WordPress export (empty for any other document)."""
+    text, _ = decode(data)
+    return list(iter_wxr_items(data)) if is_wxr(text) else []
 
 
 def read_file(path: Path) -> bytes:

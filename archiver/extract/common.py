@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from archiver import dates
-from archiver.entities import extract_entities
-from archiver.model import Link, Media, Tweet, make_key, status_url
+from archiver.entities import Entities, extract_entities
+from archiver.model import LANG_TAG, Link, Media, Tweet, make_key, status_url
 
 HANDLE = re.compile(r"[A-Za-z0-9_]{1,15}")
 # Path segments of twitter.com that are not user names.
 _NOT_HANDLES = frozenset({"i", "intent", "share", "search", "hashtag", "home", "web", "statuses"})
+# twitter.com and x.com, and the front-ends that republish a status at the same path
+# (fxtwitter, vxtwitter, fixupx, fixvx, twittpr, xcancel, nitter.net) and that sites embed.
 _STATUS = re.compile(
-    r"(?:https?:)?//(?:www\.|mobile\.|m\.)?(?:twitter|x)\.com/"
+    r"(?:https?:)?//(?:www\.|mobile\.|m\.)?"
+    r"(?:(?:(?:fx|vx)?twitter|(?:fixup|fixv)?x|twittpr|xcancel)\.com|nitter\.net)/"
     r"(?:#!/)?(?:([A-Za-z0-9_]{1,15})/|i/(?:web/)?)status(?:es)?/(\d{1,20})",
     re.IGNORECASE,
 )
@@ -133,12 +136,18 @@ class Anchor:
     title: str | None = None
 
 
+# A lower-case http(s) URL whose host is plain ASCII: what urlsplit would accept as it is.
+_PLAIN_HTTP = re.compile(r"https?://[A-Za-z0-9._~%!$&'()*+,;=:@-]+(?:[/?#]|\Z)")
+
+
 def safe_href(href: str | None) -> str | None:
     """The href when it is an absolute http(s) URL with a host (protocol-relative gets
     https), else None."""
     if not href:
         return None
     href = href.strip()
+    if _PLAIN_HTTP.match(href):
+        return href  # the common case, without urlsplit (a third of the cost of a link)
     if href.startswith("//"):
         href = "https:" + href
     try:
@@ -189,7 +198,7 @@ def entities_of(
     def free(start: int, end: int) -> bool:
         return all(end <= a or start >= b for a, b in covered)
 
-    found = extract_entities(text)
+    found = extract_entities(text) if _may_hold_entities(text, covered) else _NO_ENTITIES
     for kind, items in (
         ("mention", found.mentions),
         ("hashtag", found.hashtags),
@@ -227,6 +236,27 @@ def entities_of(
     )
 
 
+_NO_ENTITIES = Entities((), (), (), ())
+# What any entity twitter-text finds must contain: a sigil, or a dot before a domain label.
+_ENTITY_SIGN = re.compile(r"[@\uff20#\uff03$]|\.[^\W_]", re.UNICODE)
+
+
+def _may_hold_entities(text: str, covered: list[tuple[int, int]]) -> bool:
+    """Whether the text outside the embed's own links could hold an entity.
+
+    An embed links every entity it has; twitter-text (the costliest step of reading an embed)
+    only runs when the unlinked rest of the text has a sign an entity needs.
+    """
+    if not covered:
+        return _ENTITY_SIGN.search(text) is not None
+    pieces, at = [], 0
+    for start, end in sorted(covered):
+        pieces.append(text[at:start])
+        at = max(at, end)
+    pieces.append(text[at:])
+    return _ENTITY_SIGN.search(" ".join(pieces)) is not None
+
+
 def _is_media(shown: str) -> bool:
     lowered = shown.lower()
     return (
@@ -255,13 +285,14 @@ def _classify_anchor(anchor: Anchor, text: str) -> tuple[str, object] | None:
         return ("media", Media(url, shown or url))
     if _hashtag_from_href(url) or _cashtag_from_href(url):
         return None
-    return ("link", Link(url, shown or url, anchor.title or None))
+    # title= holds the expanded URL in 2012-era embeds; any other tooltip is not one.
+    return ("link", Link(url, shown or url, safe_href(anchor.title)))
 
 
 def canonical_status_url(href: str | None, handle: str | None, tweet_id: str) -> str:
     """``https://twitter.com/<handle>/status/<id>`` on the host the embed used, no tracking."""
     host = "twitter.com"
-    if href:
+    if href and not href.startswith("https://twitter.com/"):
         netloc = urlsplit(safe_href(href) or "https://twitter.com").netloc.lower()
         if netloc.endswith("x.com") and not netloc.endswith("twitter.com"):
             host = "x.com"
@@ -286,7 +317,11 @@ def make_tweet(
     created = dates.snowflake_time(tweet_id) if tweet_id else None
     if created is None and datetime_attr:
         created = dates.parse_datetime_attr(datetime_attr)
-    shown = dates.parse_shown_date(date_text, lang) if date_text else None
+    shown = None
+    if date_text:
+        shown = (created and dates.english_day(date_text, created)) or dates.parse_shown_date(
+            date_text, lang
+        )
     if shown is not None and created is not None and not dates.consistent(shown, created):
         shown = created.date()  # the id cannot lie; the page's date text can be misread
     if text is not None:
@@ -305,7 +340,9 @@ def make_tweet(
         handle=handle,
         date=date_iso,
         created_at=dates.iso_z(created) if created else None,
-        lang=(lang or "").strip() or None,
+        # A value that is not a language tag (a copy escaped in a string literal reads \"en\")
+        # names no language.
+        lang=lang.strip() if lang and LANG_TAG.fullmatch(lang.strip()) else None,
         text=text,
         mentions=mentions,
         hashtags=hashtags,

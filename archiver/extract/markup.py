@@ -10,25 +10,19 @@ from __future__ import annotations
 
 import re
 
-from archiver.extract.common import make_tweet, parse_status_url, valid_id
+from archiver.extract.common import make_tweet, parse_credit, parse_status_url
 from archiver.extract.html import extract_html
+from archiver.extract.tags import chunk_calls, find_tags
 from archiver.extract.text import extract_text
 from archiver.model import Found
 
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _RST_CODE = re.compile(r"^(\s*)\.\.\s+(?:code-block|code|sourcecode|literalinclude)::", re.I)
-_HUGO = re.compile(r"\{\{[<%]\s*(tweet|twitter|x|x_simple)\s+([^{}]{0,400}?)\s*/?[>%]\}\}", re.I)
-# WordPress: Jetpack's [tweet URL-or-id] and the core [embed]URL[/embed].
-_WORDPRESS = re.compile(r"\[(tweet|twitter)\s+([^\[\]]{1,400}?)\s*/?\]", re.I)
-_WP_EMBED = re.compile(r"\[embed[^\[\]]{0,200}\]\s*(\S{1,400}?)\s*\[/embed\]", re.I)
-_LIQUID = re.compile(r"\{%-?\s*(tweet|twitter|x)\s+([^{}]{0,400}?)\s*-?%\}", re.I)
-_JSX = re.compile(
-    r"<(?:Tweet|TweetEmbed|XEmbed|EmbeddedTweet|TwitterTweetEmbed)\b([^<>]{0,600}?)/?>"
-)
-_PARAM = re.compile(r"""([A-Za-z_]\w*)\s*=\s*(?:\{\s*)?["'`]?([^"'`\s{}]+)["'`]?\s*\}?""")
-_BARE = re.compile(r"""["'`]?([^"'`\s]+)["'`]?""")
-_ID_KEYS = ("id", "tweetid", "tweet", "status", "url", "src", "href")
-_USER_KEYS = ("user", "username", "handle", "screen_name", "author")
+# A credit line whose date links to the status: "— Name (@handle) [May 1, 2023](URL)".
+_LINKED_DATE = re.compile(r"\[([^\[\]\n]{1,80})\]\((\S{1,600}?)\)[ \t]*$")
+_QUOTED = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+")
+# A status URL alone on its line (bare, <URL>, or [URL](URL)), indented less than code.
+_BARE_URL = re.compile(r"^[ \t]{0,3}(?:<(\S+)>|\[\S+\]\((\S+)\)|(\S+))[ \t]*$", re.M)
 
 
 def blank_code(text: str) -> str:
@@ -64,52 +58,77 @@ def blank_code(text: str) -> str:
     return "\n".join(out)
 
 
-def _shortcode(args: str, snippet: str, markup: str) -> Found | None:
-    """A stub from shortcode arguments: ``user="X" id="N"``, ``N``, ``user N`` or a URL."""
-    params = {k.lower(): v for k, v in _PARAM.findall(args)}
-    positional = _BARE.findall(_PARAM.sub(" ", args))  # what is not key=value
-    raw_id = next((params[k] for k in _ID_KEYS if k in params), None)
-    handle = next((params[k] for k in _USER_KEYS if k in params), None)
-    candidates = [raw_id] if raw_id else list(reversed(positional))
-    for candidate in candidates:
-        parsed = parse_status_url(candidate)
+def _linked_dates(text: str) -> tuple[str, dict[str, tuple[str, str, str]]]:
+    """``text`` with each credit line's linked date unlinked, and those lines' statuses.
+
+    The flattened-text reader reads the unlinked line; the map gives, per unlinked line,
+    ``(original line, handle, id)`` so the record gets its id and its evidence as written.
+    """
+    lines = text.split("\n")
+    statuses: dict[str, tuple[str, str, str]] = {}
+    for i, line in enumerate(lines):
+        match = _LINKED_DATE.search(line) if "](" in line else None
+        parsed = parse_status_url(match.group(2)) if match else None
+        if match is None or parsed is None:
+            continue
+        plain = line[: match.start()] + match.group(1)
+        credit = parse_credit(plain.lstrip("> \t"))
+        if credit is None or (parsed[0] and parsed[0].lower() != credit.handle.lower()):
+            continue
+        lines[i] = plain
+        # The flattened reader's evidence drops the quote markers: key by the bare line.
+        statuses[_QUOTED.sub("", plain)] = (_QUOTED.sub("", line), credit.handle, parsed[1])
+    return "\n".join(lines), statuses
+
+
+def _with_linked_id(found: Found, statuses: dict[str, tuple[str, str, str]]) -> Found:
+    lines = found.snippet.split("\n")
+    for i, line in enumerate(lines):
+        known = statuses.get(line)
+        tweet = found.tweet
+        if known and tweet.handle and known[1].lower() == tweet.handle.lower():
+            lines[i] = known[0]
+            linked = make_tweet(
+                tweet_id=known[2],
+                handle=tweet.handle,
+                author=tweet.author,
+                date_text=tweet.date,
+                lang=tweet.lang,
+                text=tweet.text,
+            )
+            return Found(linked, "\n".join(lines), found.markup + " (linked date)")
+    return found
+
+
+def bare_status_urls(text: str) -> list[tuple[int, Found]]:
+    """Status URLs alone on their line: the Markdown pipelines (remark-embedder, WordPress,
+    Ghost, Medium, Zenn, Qiita, note imports) turn them into embeds. A URL inside a
+    sentence, a list item or a quote stays a link."""
+    out = []
+    for match in _BARE_URL.finditer(text):
+        url = match.group(1) or match.group(2) or match.group(3)
+        if match.group(2) and match.group(0).strip()[1:].split("]", 1)[0] != url:
+            continue  # [shown text](URL): a link with words, not a bare URL
+        parsed = parse_status_url(url) if url.lower().startswith(("http", "//")) else None
         if parsed:
-            handle = handle or parsed[0]
-            tweet_id = parsed[1]
-        else:
-            tweet_id = valid_id(candidate)
-        if tweet_id:
-            if handle is None and len(positional) >= 2 and positional[0] != candidate:
-                handle = positional[0].lstrip("@")
-            tweet = make_tweet(tweet_id=tweet_id, handle=handle, author=None, date_text=None)
-            return Found(tweet=tweet, snippet=snippet, markup=markup)
-    return None
+            tweet = make_tweet(tweet_id=parsed[1], handle=parsed[0], author=None, date_text=None)
+            out.append((match.start(), Found(tweet, match.group(0).strip(), "bare status url")))
+    return out
 
 
-def extract_markup(text: str) -> list[Found]:
-    """Every embed in a Markdown / MDX / reST / plain-text document, in document order."""
+def extract_markup(text: str, *, bare_urls: bool = False) -> list[Found]:
+    """Every embed in a Markdown / MDX / reST / plain-text document, in document order.
+
+    ``bare_urls``: a status URL alone on its line is an embed (Markdown and WordPress
+    content; in plain text and reST it stays a link).
+    """
     visible = blank_code(text)
-    positioned: list[tuple[int, Found]] = []
-    for pattern, label in (
-        (_HUGO, "hugo shortcode"),
-        (_LIQUID, "liquid tag"),
-        (_WORDPRESS, "wordpress shortcode"),
-    ):
-        for match in pattern.finditer(visible):
-            found = _shortcode(match.group(2), match.group(0), f"{label} {match.group(1).lower()}")
-            if found:
-                positioned.append((match.start(), found))
-    for match in _WP_EMBED.finditer(visible):
-        if parse_status_url(match.group(1)):
-            found = _shortcode(match.group(1), match.group(0), "wordpress shortcode embed")
-            if found:
-                positioned.append((match.start(), found))
-    for match in _JSX.finditer(visible):
-        found = _shortcode(match.group(1), match.group(0), "jsx component")
-        if found:
-            positioned.append((match.start(), found))
+    positioned: list[tuple[int, Found]] = [*find_tags(visible), *chunk_calls(text)]
+    if bare_urls:
+        positioned.extend(bare_status_urls(visible))
     html_found = extract_html(visible) if "<" in visible else []
-    text_found = extract_text(visible)
+    unlinked, statuses = _linked_dates(visible) if "](" in visible else (visible, {})
+    text_found = [_with_linked_id(f, statuses) for f in extract_text(unlinked)]
     # HTML and text results come in their own document order; place them after the
     # shortcodes by the position of their evidence.
     for found in [*html_found, *text_found]:

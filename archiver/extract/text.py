@@ -7,21 +7,22 @@
     — Valérie Plante (@Val_Plante) April 12, 2023
 
 The body is the run of lines directly above the credit line, taken upward one line at a time
-while it still fits in a tweet (280 weighted characters; a trailing ``pic.twitter.com`` or
-quoted-tweet link and the @mentions opening a reply count 0, as on Twitter). It stops at an
-empty line, at the previous credit line, at the first line that would overflow, at article
-prose that names the tweet's author ("Goldstein tweeted he was…"), and after an indented
-line whose neighbour above is not indented (text extractors keep the indentation of the
-blockquote's first line and strip the article's).
+within hard limits: it still fits in a tweet (280 weighted characters; a trailing
+``pic.twitter.com`` or quoted-tweet link and the @mentions opening a reply count 0, as on
+Twitter), and it stops at an empty line and at the previous credit line. Whether each further
+line is the tweet's or the article's is weighed in ``boundary.py``; a line in doubt is kept and
+the tweet is marked ``text_uncertain`` with the reading without it as ``text_alternative``.
+A list item's marker (``- ``) opening the body is the text extractor's, not the tweet's.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from archiver import dates
 from archiver.entities import weighted_length
+from archiver.extract.boundary import ITEM_MARKER, Candidate, Page, Verdict, verdict
 from archiver.extract.common import Credit, make_tweet, parse_credit
 from archiver.model import Found
 
@@ -34,8 +35,6 @@ _TRAILING_LINKS = re.compile(
 )
 _REPLY_MENTIONS = re.compile(r"^(?:[@\uff20]\w{1,15}\s+){1,50}")
 _GLUED_MEDIA = re.compile(r"(?<=[^\s/.])(?=pic\.twitter\.com/\w)")
-_TWEETISH = re.compile(r"[@#\uff20\uff03]\w|https?://|pic\.twitter\.com/", re.IGNORECASE)
-_WORD = re.compile(r"\w+")
 _QUOTE = re.compile(r"^[ \t]{0,3}((?:>[ \t]?)+)")
 
 
@@ -51,10 +50,6 @@ class _Line:
     @property
     def blank(self) -> bool:
         return self.raw.strip() == ""
-
-    @property
-    def indented(self) -> bool:
-        return not self.blank and self.raw[:1] in (" ", "\t", "\u3000")
 
 
 def _lines(text: str) -> list[_Line]:
@@ -95,83 +90,102 @@ def extract_text(text: str) -> list[Found]:
     if "(" not in text or "@" not in text and "\uff20" not in text:
         return []
     lines = _lines(text)
+    credits = [
+        (i, credit)
+        for i, line in enumerate(lines)
+        if "(" in line.raw and (credit := parse_credit(line.raw)) is not None
+    ]
+    if not credits:
+        return []
+    reaches = [(i, _reach(lines, i, credit)) for i, credit in credits]
+    page = _page(lines, reaches)
     found = []
-    for i, line in enumerate(lines):
-        if "(" not in line.raw:
-            continue
-        credit = parse_credit(line.raw)
-        if credit is None:
-            continue
+    for (i, credit), (_, reach) in zip(credits, reaches, strict=True):
         date_text = credit.date_text
         next_line = lines[i + 1].raw.strip() if i + 1 < len(lines) else ""
         used_next = False
         if not date_text and next_line and dates.parse_shown_date(next_line):
             date_text, used_next = next_line, True
-        body, first = _body(lines, i, credit)
+        body, first, alternative = _body(lines, i, credit, reach, page)
         if not body:
             continue
-        body_text = _GLUED_MEDIA.sub(" ", "\n".join(body))
         tweet = make_tweet(
             tweet_id=None,
             handle=credit.handle,
             author=credit.author,
             date_text=date_text or None,
-            text=body_text,
+            text=_GLUED_MEDIA.sub(" ", "\n".join(body)),
         )
+        if alternative is not None:
+            tweet = replace(
+                tweet, text_uncertain=True, text_alternative=_GLUED_MEDIA.sub(" ", alternative)
+            )
         last = i + 1 if used_next else i
         snippet = "\n".join(x.raw for x in lines[first : last + 1])
         found.append(Found(tweet=tweet, snippet=snippet, markup="flattened text"))
     return found
 
 
-def _body(lines: list[_Line], at: int, credit: Credit) -> tuple[list[str], int]:
-    """The tweet's lines above the credit at ``lines[at]`` and the index of the first one."""
+def _page(lines: list[_Line], reaches: list[tuple[int, list[tuple[int, bool]]]]) -> Page:
+    """The page's own paragraphs: every line no tweet could reach (else every line)."""
+    reached = {k for at, reach in reaches for k in (at, at + 1, *(j for j, _ in reach))}
+    prose = [x.raw for k, x in enumerate(lines) if k not in reached]
+    return Page.of(prose if any(x.strip() for x in prose) else [x.raw for x in lines])
+
+
+def _reach(lines: list[_Line], at: int, credit: Credit) -> list[tuple[int, bool]]:
+    """The lines above the credit at ``lines[at]`` that the tweet could take, within the hard
+    limits, bottom up: (index, whether a white-space-only line lies below it)."""
     depth = lines[at].depth
-    body: list[str] = [credit.before.strip()] if credit.before.strip() else []
-    first = at
+    taken: list[str] = [credit.before.strip()] if credit.before.strip() else []
+    out: list[tuple[int, bool]] = []
     j = at - 1
     # In a Markdown quote block an empty quote line may separate the body from the credit.
-    while not body and j >= 0 and depth and lines[j].depth == depth and lines[j].blank:
+    while not taken and j >= 0 and depth and lines[j].depth == depth and lines[j].blank:
         j -= 1
+    gap = False
     while j >= 0:
         line = lines[j]
-        if line.depth != depth or line.empty:
+        if line.depth != depth or line.empty or _is_credit(line):
             break
-        if line.blank:  # white space left by the page's indentation, inside the tweet
+        if line.blank:  # white space of the page's indentation: weighed, never kept
+            gap = gap or bool(taken)
             j -= 1
             continue
-        if _is_credit(line):
-            break
         stripped = line.raw.strip()
-        if not _fits([stripped, *body]):
+        if not _fits([stripped, *taken]):
             break
-        if body and _introduces(stripped, credit):
-            break  # "Goldstein tweeted he was honored to offer the benediction:"
-        body.insert(0, stripped)
-        first = j
-        if line.indented and not _indented_above(lines, j, depth):
-            break
+        taken.insert(0, stripped)
+        out.append((j, gap))
+        gap = False
         j -= 1
-    return body, first
+    return out
 
 
-def _introduces(line: str, credit: Credit) -> bool:
-    """Whether ``line`` is article prose introducing the tweet rather than part of it.
-
-    Journalists name the author when they quote a tweet ("Goldstein tweeted…", "noted
-    rapper Lil Wayne"), and tweets rarely name their own author; a line with a mention,
-    hashtag or link reads like tweet text, so it is never taken for prose.
-    """
-    if _TWEETISH.search(line):
-        return False
-    words = {w.casefold() for w in _WORD.findall(line)}
-    names = {w.casefold() for w in _WORD.findall(credit.author) if len(w) >= 4}
-    return bool(names & words) or credit.handle.casefold() in words
-
-
-def _indented_above(lines: list[_Line], j: int, depth: int) -> bool:
-    """Whether the nearest non-blank line above ``j`` is indented too."""
-    k = j - 1
-    while k >= 0 and lines[k].depth == depth and lines[k].blank and not lines[k].empty:
-        k -= 1
-    return k >= 0 and lines[k].depth == depth and lines[k].indented
+def _body(
+    lines: list[_Line], at: int, credit: Credit, reach: list[tuple[int, bool]], page: Page
+) -> tuple[list[str], int, str | None]:
+    """The tweet's lines above the credit at ``lines[at]``, the index of the first one, and
+    the shorter reading when a line was taken in doubt (else None)."""
+    body: list[str] = [credit.before.strip()] if credit.before.strip() else []
+    raw: list[str] = [credit.before] if body else []
+    first = at
+    alternative: list[str] | None = None
+    for n, (j, gap) in enumerate(reach):
+        line = lines[j].raw
+        if body:
+            above = lines[reach[n + 1][0]].raw if n + 1 < len(reach) else None
+            candidate = Candidate(line, tuple(raw), gap, credit.author, credit.handle, above)
+            seen = verdict(candidate, page)
+            if seen is Verdict.PROSE:
+                break
+            if seen is Verdict.DOUBT and alternative is None:
+                alternative = list(body)
+        body.insert(0, line.strip())
+        raw.insert(0, line)
+        first = j
+    if body:
+        body[0] = ITEM_MARKER.sub("", body[0])
+    if alternative:
+        alternative[0] = ITEM_MARKER.sub("", alternative[0])
+    return body, first, "\n".join(alternative) if alternative else None

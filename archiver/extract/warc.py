@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.errors import InputError
+from archiver.extract.decode import charset_param
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -27,6 +28,7 @@ class WarcPayload:
     data: bytes
     record_id: str
     target_uri: str | None
+    charset: str | None = None  # declared by the recorded response's Content-Type
 
 
 def is_warc(path: Path) -> bool:
@@ -51,7 +53,26 @@ def _html_payload(record: Any) -> WarcPayload | None:
         data=data,
         record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
         target_uri=record.rec_headers.get_header("WARC-Target-URI"),
+        charset=charset_param(ctype),
     )
+
+
+def read_payload_at(path: Path, offset: int) -> WarcPayload | None:
+    """The HTML payload of the one record starting at ``offset``, read as a whole file is.
+
+    Used for pages archiver fetched itself: extracted from their record in the WARC, the
+    evidence, rather than from the bytes in memory.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+
+    try:
+        with path.open("rb") as stream:
+            stream.seek(offset)
+            for record in ArchiveIterator(stream, arc2warc=True):
+                return _html_payload(record)
+    except (OSError, EOFError, ValueError) as exc:
+        raise InputError(f"cannot read the WARC record at byte {offset}: {exc}") from None
+    return None
 
 
 def iter_html_records(path: Path) -> Iterator[WarcPayload]:

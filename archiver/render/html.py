@@ -136,6 +136,24 @@ class Card:
     json: str | None
     alt: str
     day: str
+    uncertain: str | None = None  # the explanation shown on hover, for an uncertain text
+
+
+def uncertain_note(tweet: Tweet) -> str | None:
+    """Why a card marks its text as uncertain (None when it is not).
+
+    A text copy of an article does not show where the tweet's text starts; when a first
+    line could be the article's, the record keeps both readings.
+    """
+    if not tweet.text_uncertain:
+        return None
+    note = (
+        "Text boundary uncertain: read from a text copy of the article, whose first line "
+        "may be the article's rather than the tweet's."
+    )
+    if tweet.text_alternative:
+        note += " Without it: " + " ".join(tweet.text_alternative.split())
+    return note
 
 
 def article_relpath(source: Source) -> str:
@@ -265,6 +283,7 @@ def _card(
         json=json_path if json_path in present else None,
         alt=tweet.text if tweet.text is not None else f"Tweet {tweet.id or tweet.key}",
         day=when.datetime[:10] if when and when.datetime else "",
+        uncertain=uncertain_note(tweet),
     )
 
 
@@ -364,17 +383,22 @@ def tweet_time(tweet: Tweet) -> When | None:
         day = datetime.strptime(tweet.date, "%Y-%m-%d")
     except ValueError:
         return When(None, tweet.date)
-    return When(tweet.date, _date_label(day))
+    return When(tweet.date, date_label(day))
 
 
 def _moment(utc: datetime) -> When:
     """An aware UTC datetime as date and time, to the second in the ``datetime`` attribute."""
-    return When(utc.strftime("%Y-%m-%dT%H:%M:%SZ"), _date_label(utc), utc.strftime("%H:%M UTC"))
+    return When(utc.strftime("%Y-%m-%dT%H:%M:%SZ"), date_label(utc), utc.strftime("%H:%M UTC"))
 
 
-def _date_label(day: datetime) -> str:
+def date_label(day: datetime) -> str:
     """The date as a tweet embed shows it ("April 12, 2023"), whatever the machine's locale."""
     return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def capture_time(value: str | None) -> When | None:
+    """When a capture was fetched (its WARC-Date), as shown on an article's page."""
+    return _read_at(value)
 
 
 def _read_at(value: str | None) -> When | None:

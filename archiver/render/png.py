@@ -26,12 +26,10 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from itertools import groupby
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TypeVar
 
@@ -63,6 +61,7 @@ from archiver.render.html import (
     tweet_paragraphs,
     tweet_time,
 )
+from archiver.workers import worker_pool
 
 T = TypeVar("T")
 SCALES = (1, 2, 3)
@@ -568,6 +567,7 @@ class _View:
     media: tuple[str, ...]
     quoted_in: str | None
     stub: tuple[tuple[str, str], ...] | None  # (label, value) rows; None when text was captured
+    uncertain: bool = False  # the text's first line may be the article's (a text copy)
 
 
 def _line_text(value: str | None) -> str:
@@ -628,6 +628,7 @@ def _view(tweet: Tweet) -> _View:
         media=tuple(_line_text(m.display or m.url) for m in tweet.media),
         quoted_in="Quoted in " + ", ".join(titles) if titles else None,
         stub=stub,
+        uncertain=tweet.text_uncertain and tweet.text is not None,
     )
 
 
@@ -1039,6 +1040,16 @@ class _Card:
                 row, y, size=META_SIZE, leading=META_LEADING, max_lines=1, base=0
             )
             y += height
+        if view.uncertain:  # discreet, as on the HTML card; the record holds both readings
+            height, _, _ = self.text(
+                [Span("text boundary uncertain", "muted")],
+                y,
+                size=SMALL_SIZE,
+                leading=SMALL_LEADING,
+                max_lines=1,
+                base=0,
+            )
+            y += height
         if view.quoted_in:
             y += self.px(6)
             height, _, _ = self.text(
@@ -1183,9 +1194,7 @@ def render_png(
     draw = partial(card_png, theme=theme, scale=scale)
     with ExitStack() as stack:
         if jobs > 1 and len(todo) > 1:
-            pool = stack.enter_context(
-                ProcessPoolExecutor(min(jobs, len(todo)), mp_context=get_context("spawn"))
-            )
+            pool = stack.enter_context(worker_pool(min(jobs, len(todo)), "spawn"))
             results = pool.map(
                 draw, [t for _, t in todo], chunksize=max(1, len(todo) // (4 * jobs))
             )

@@ -49,9 +49,11 @@ from archiver.render.html import (
     ArticleRef,
     Card,
     RenderReport,
+    When,
     article_id,
     article_ref_from,
     article_relpath,
+    capture_time,
     make_card,
     page_html,
     script_source,
@@ -173,6 +175,7 @@ class Site:
         self.present = _OnDisk(self.out)
         self.refs = self._article_refs()
         self.style = style_source(theme)
+        self._captures: dict[str, When | None] | None = None
 
     # -- the state kept in the archive ------------------------------------------------------
 
@@ -551,6 +554,18 @@ class Site:
                 )
                 yield source, read_at, keys
 
+    def _fetched(self, source: Source) -> When | None:
+        """When the archive's own WARC capture of a fetched article was made (None if none)."""
+        if not source.record:
+            return None
+        if self._captures is None:
+            from archiver.warclog import iter_captures  # only archives with fetched pages
+
+            self._captures = {
+                c.record_id: capture_time(c.date) for c in iter_captures(self.archive.folder)
+            }
+        return self._captures.get(source.record)
+
     def _article_pages(self, source: Source, read_at: str, keys: tuple[str, ...]) -> None:
         ref = article_ref_from(source, read_at)
         first = article_relpath(source)
@@ -569,6 +584,7 @@ class Site:
                     article=ref,
                     source=source,
                     missing=[],
+                    fetched=self._fetched(source),
                     total=len(keys),
                     page=number,
                     pages=total,
