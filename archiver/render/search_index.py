@@ -31,24 +31,6 @@ from archiver.model import Tweet
 from archiver.render import card_relpath
 from archiver.render.terms import DATED, SLOTS, UNDATED, doc_day, first_doc, tweet_terms
 
-#: The tables of the search index. The lead folds this into ``archiver.schema``; until then
-#: ``ensure_tables`` creates them in a write transaction of its own.
-DDL = """
-CREATE TABLE IF NOT EXISTS browse_docs (
-    n INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,
-    doc INTEGER NOT NULL UNIQUE,
-    handle TEXT,
-    articles TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS browse_terms (
-    bucket INTEGER NOT NULL,
-    term TEXT NOT NULL,
-    doc INTEGER NOT NULL,
-    PRIMARY KEY (bucket, term, doc)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS browse_terms_doc ON browse_terms(doc);
-"""
 #: How the index's files are written: ``write(relpath, text)``.
 Write = Callable[[str, str], None]
 #: Postings per bucket aimed at when choosing the number of buckets: small buckets, so a
@@ -125,15 +107,6 @@ def write(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-
-
-def ensure_tables(conn: sqlite3.Connection) -> None:
-    """Create the index tables if this archive has none yet."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'browse_terms'").fetchone():
-        return
-    with write(conn):
-        for statement in DDL.strip().split(";\n"):
-            conn.execute(statement)
 
 
 def clear(conn: sqlite3.Connection) -> None:

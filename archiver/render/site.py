@@ -202,7 +202,6 @@ class Site:
 
     def render(self, selection: Selection | None = None) -> RenderReport:
         """Render everything, what changed since the last render, or a selection's cards."""
-        index.ensure_tables(self.conn)
         state = self._state()
         fresh = (
             state is not None
