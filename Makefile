@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_png.py
+	$(BIN)/python benchmarks/bench_render.py
 
 golden: $(STAMP)
 	$(BIN)/python scripts/regen_golden.py

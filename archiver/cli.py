@@ -446,6 +446,7 @@ def export(fmt: str, output: io.TextIOBase, archive_dir: Path, **selection: Any)
 
 
 @cli.command()
+@click.argument("keys", nargs=-1)
 @click.option(
     "--format",
     "fmt",
@@ -467,55 +468,56 @@ def export(fmt: str, output: io.TextIOBase, archive_dir: Path, **selection: Any)
     show_default=True,
     help="PNG pixel scale (550 px card width times this).",
 )
+@selection_options
 @click.option("--force", is_flag=True, help="Rewrite every output, not just the changed ones.")
 @jobs_option("Worker processes for PNG cards")
 @archive_option
 def render(
-    fmt: str, theme: str | None, scale: int, force: bool, jobs: int | None, archive_dir: Path
+    keys: tuple[str, ...],
+    fmt: str,
+    theme: str | None,
+    scale: int,
+    force: bool,
+    jobs: int | None,
+    archive_dir: Path,
+    **options: Any,
 ) -> None:
     """Write offline cards and browsing pages into the archive folder.
 
-    html: index.html, one card page per tweet, one page per source article. png: a PNG card
-    per tweet next to its HTML card. json: each record next to its card. all: everything.
-    Nothing written loads anything from the network.
+    html: index.html with search, a card page per tweet, listings by month, handle and
+    article. png: a PNG card per tweet next to its HTML card. json: each record next to its
+    card. all: everything. Only what changed since the last render is redone. KEY... (keys,
+    ids or status URLs) and the options --handle, --since, --until, --source, --limit render
+    just those tweets' cards (and update the pages that show them). Nothing written loads anything
+    from the network.
 
     Example:
 
         archiver render --format all --theme dark
+
+    and the PNG card of one tweet: archiver render --format png 1646130390427684866
     """
     # Imported here, not at the top: Pillow and Jinja2 cost every other command ~0.4 s.
-    from archiver.render.html import render_html
-    from archiver.render.png import render_png
+    from archiver.render.outputs import render_archive
 
+    selection = _selection(keys, **options)
     with _open(archive_dir) as archive:
-        tweets = archive.tweets()
-        articles = archive.articles()
-    written = unchanged = 0
-    try:
-        # PNGs first, so the HTML pages written after them can show them.
-        if fmt in ("png", "all"):
-            # A worker costs about a second to start: only worth it for many cards.
-            workers = min(jobs or os.cpu_count() or 1, max(1, len(tweets) // 50))
-            report = render_png(
-                tweets, archive_dir, theme=theme or "light", scale=scale, force=force, jobs=workers
-            )
-            written, unchanged = written + report.written, unchanged + report.unchanged
-        if fmt in ("html", "json", "all"):
-            report = render_html(
-                tweets,
-                articles,
-                archive_dir,
+        try:
+            done = render_archive(
+                archive,
+                fmt=fmt,
+                selection=selection,
                 theme=theme,
+                scale=scale,
                 force=force,
-                with_json=fmt in ("json", "all"),
-                with_html=fmt in ("html", "all"),
+                jobs=jobs or os.cpu_count() or 1,
             )
-            written, unchanged = written + report.written, unchanged + report.unchanged
-    except ArchiverError as exc:
-        raise click.ClickException(str(exc)) from None
+        except ArchiverError as exc:
+            raise click.ClickException(str(exc)) from None
     click.echo(
-        f"Rendered {len(tweets)} tweet{'s' if len(tweets) != 1 else ''}: "
-        f"{written} file{'s' if written != 1 else ''} written, {unchanged} unchanged."
+        f"Rendered {done.tweets} tweet{'s' if done.tweets != 1 else ''}: "
+        f"{done.written} file{'s' if done.written != 1 else ''} written, "
+        f"{done.unchanged} unchanged."
     )
     if fmt in ("html", "all"):
         click.echo(f"Open {archive_dir / 'index.html'} in a browser (no network needed).")

@@ -56,11 +56,13 @@ def safe_join(root: Path, *parts: str) -> Path:
     return target
 
 
-def write_atomic(root: Path, relpath: str, data: bytes | str) -> Path:
+def write_atomic(root: Path, relpath: str, data: bytes | str, *, durable: bool = True) -> Path:
     """Write ``data`` to ``root/relpath`` via a temporary file and a rename.
 
     A reader (or a crash) sees either the old file or the complete new one, never a
-    truncated file. Returns the path written.
+    truncated file. Returns the path written. ``durable=False`` skips the fsync (7 ms a file
+    on a busy disk, 70 times the write): for a run of many files that calls ``os.sync()``
+    once before it records them as done, as ``archiver render`` does.
     """
     target = safe_join(root, relpath)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +75,8 @@ def write_atomic(root: Path, relpath: str, data: bytes | str) -> Path:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -82,7 +85,7 @@ def write_atomic(root: Path, relpath: str, data: bytes | str) -> Path:
     return target
 
 
-def write_if_changed(root: Path, relpath: str, data: bytes | str) -> bool:
+def write_if_changed(root: Path, relpath: str, data: bytes | str, *, durable: bool = True) -> bool:
     """Write atomically unless the file already holds exactly ``data``; True if written."""
     target = safe_join(root, relpath)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -91,5 +94,5 @@ def write_if_changed(root: Path, relpath: str, data: bytes | str) -> bool:
             return False
     except (FileNotFoundError, NotADirectoryError):
         pass
-    write_atomic(root, relpath, payload)
+    write_atomic(root, relpath, payload, durable=durable)
     return True

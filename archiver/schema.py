@@ -10,7 +10,9 @@ PRIMARY KEY``, so ``VACUUM`` never renumbers it), keeps the full-text index as F
 content* over ``tweets``, filled a transaction at a time and kept in sync by triggers (an update
 deletes the old terms by rowid, never by scanning), and gives every change a sequence number
 (``tweets.seq``, and ``gone`` for records merged away) from which an incremental render learns
-what changed without reading its outputs.
+what changed without reading its outputs. ``browse_docs`` and ``browse_terms`` hold the postings
+of the browsing pages' offline search (``archiver.render.search_index``), so a render rewrites
+only the index files that new tweets touch.
 
 Records of every platform share ``tweets`` (issue 13): ``platform`` is ``x``, ``bluesky``,
 ``mastodon`` or ``threads`` (a version-1 archive holds only X records: the migration gives
@@ -75,6 +77,19 @@ CREATE TABLE meta (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE browse_docs (
+    n INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    doc INTEGER NOT NULL UNIQUE,
+    handle TEXT,
+    articles TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE browse_terms (
+    bucket INTEGER NOT NULL,
+    term TEXT NOT NULL,
+    doc INTEGER NOT NULL,
+    PRIMARY KEY (bucket, term, doc)
+) WITHOUT ROWID;
 """
 
 # Indexes, the full-text table and its triggers: made anew by the migration to version 2.
@@ -84,6 +99,7 @@ CREATE INDEX tweets_handle_time ON tweets(handle, sort_time);
 CREATE INDEX tweets_time ON tweets(sort_time, key);
 CREATE INDEX tweets_seq ON tweets(seq);
 CREATE INDEX gone_seq ON gone(seq);
+CREATE INDEX browse_terms_doc ON browse_terms(doc);
 CREATE VIRTUAL TABLE tweets_fts USING fts5(
     author, handle, text, content = 'tweets', content_rowid = 'n',
     tokenize = 'unicode61 remove_diacritics 2'

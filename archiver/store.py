@@ -4,7 +4,8 @@ Tables (``archiver.schema``): ``tweets`` (one row per tweet, the JSON record plu
 columns), ``sources`` (one row per article version: path and sha256), ``appearances`` (which
 tweet appeared where, in which order, with the exact embed snippet), ``tweets_fts`` (FTS5 over
 author, handle and text, external content indexed a transaction at a time), ``gone`` (records merged
-away) and ``meta`` (small settings, such as what a render last saw). An archive written by a
+away), ``meta`` (small settings, such as what a render last saw) and the offline search's
+postings (``browse_docs``, ``browse_terms``, kept by the renderer). An archive written by a
 newer archiver is refused rather than guessed at; an older one is migrated in place.
 
 Every statement of the write path finds its rows through an index (``tests/test_store.py``

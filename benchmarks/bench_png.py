@@ -41,7 +41,7 @@ def chromium_ms(tweets: list, rounds: int) -> float | None:
     try:
         from playwright.sync_api import sync_playwright
 
-        from archiver.render.html import render_html
+        from archiver.render.site import card_pages
     except ImportError as exc:
         print(f"chromium: skipped ({exc})")
         return None
@@ -52,7 +52,7 @@ def chromium_ms(tweets: list, rounds: int) -> float | None:
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         out = Path(tmp)
-        render_html(tweets, [], out, theme="light")
+        card_pages(tweets, out, theme="light")
         urls = [(out / card_relpath(t, "html")).as_uri() for t in tweets]
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         page = browser.new_context(

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from archiver.render import card_relpath
-from archiver.render.html import article_relpath, render_html
+from archiver.render.html import article_id, article_relpath
 
 from .conftest import ARTIFACTS
 from .test_render_html import (
@@ -32,9 +32,10 @@ from .test_render_html import (
     LACTUALITE,
     PLANTE,
     SEED,
+    STORED,
     STUB,
-    TWEETS,
     build_archive,
+    render,
 )
 
 VIEWPORT = {"width": 760, "height": 1000}
@@ -88,51 +89,109 @@ def shot(page: Any, name: str) -> None:
 def visible_keys(page: Any) -> list[str]:
     """The keys of the cards the index shows right now, in order."""
     return page.eval_on_selector_all(
-        "#cards > li:not([hidden]) > article", "cards => cards.map(c => c.id.slice(2))"
+        "#cards > li > article", "cards => cards.map(c => c.id.slice(2))"
     )
 
 
-def test_index_filters_offline(browser: Any, archive: Path) -> None:
+def run_search(page: Any, q: str = "", article: str = "", since: str = "", until: str = "") -> str:
+    """Fill the search form at once (one input event) and wait for its results; their count.
+
+    The page's CSP forbids eval, so waiting is by selector: the script marks ``<body>`` with
+    ``data-search-ms`` (the time the search took) once the current query's results are shown.
+    """
+    if article:
+        page.focus("#source")  # loads the article list
+        page.wait_for_selector(f'#source option[value="{article}"]', state="attached")
+    page.evaluate(
+        """([q, a, from, to]) => {
+            document.body.removeAttribute("data-search-ms");
+            document.getElementById("q").value = q;
+            document.getElementById("source").value = a;
+            document.getElementById("from").value = from;
+            document.getElementById("to").value = to;
+            document.getElementById("search").dispatchEvent(new Event("input"));
+        }""",
+        [q, article, since, until],
+    )
+    page.wait_for_selector("body[data-search-ms]", state="attached")
+    return page.text_content("#shown") or ""
+
+
+def hit_keys(page: Any, every: bool = False) -> list[str]:
+    """The keys of the results shown (all of them, pressing "Show more", with ``every``)."""
+    while every and page.is_visible("#more"):
+        shown = len(page.query_selector_all("#hits article"))
+        page.click("#more")
+        for _ in range(500):  # no wait_for_function: the page's CSP forbids eval
+            if len(page.query_selector_all("#hits article")) > shown:
+                break
+            page.wait_for_timeout(10)
+    return page.eval_on_selector_all("#hits article", "hits => hits.map(h => h.id.slice(2))")
+
+
+def test_index_searches_offline(browser: Any, archive: Path) -> None:
     with offline_page(browser) as (page, problems):
         open_file(page, archive / "index.html")
-        assert visible_keys(page) == [t.key for t in TWEETS]
-        assert page.is_visible("#filter")
-        assert page.text_content("#shown") == "6 of 6 shown"
+        assert visible_keys(page) == [t.key for t in STORED]
+        assert page.is_visible("#search") and not page.is_visible("#results")
         shot(page, "index-light.png")
 
-        page.fill("#q", "#CORIM")
-        assert visible_keys(page) == [PLANTE.key]
-        assert page.text_content("#shown") == "1 of 6 shown"
-        shot(page, "index-filtered-corim.png")
+        assert run_search(page, "#CORIM") == "1 tweet"
+        assert hit_keys(page) == [PLANTE.key]
+        assert not page.is_visible("#browse")
+        shot(page, "index-search-corim.png")
 
-        page.fill("#q", "#حاسوبيات")
-        assert visible_keys(page) == [ARABIC.key]
-        page.fill("#q", "#keep")  # a prefix, while typing #KeepCtrl
-        assert visible_keys(page) == [EMOJI.key]
-        page.fill("#q", "@stpierre_ch")  # a mention
-        assert visible_keys(page) == [LACTUALITE.key]
-        page.fill("#q", "@yuko_kuroki_cs")  # the author
-        assert visible_keys(page) == [JAPANESE.key]
-        page.fill("#q", "Plante")  # the name, in the author line or the text
-        assert visible_keys(page) == [LACTUALITE.key, PLANTE.key]
-        page.fill("#q", "#nothing-like-this")
-        assert visible_keys(page) == [] and page.is_visible("#none")
+        assert run_search(page, "#حاسوبيات") == "1 tweet"
+        assert hit_keys(page) == [ARABIC.key]
+        run_search(page, "#keepctr")  # a prefix, while typing #KeepCtrl
+        assert hit_keys(page) == [EMOJI.key]
+        run_search(page, "@stpierre_ch")  # a mention
+        assert hit_keys(page) == [LACTUALITE.key]
+        run_search(page, "@yuko_kuroki_cs")  # the author
+        assert hit_keys(page) == [JAPANESE.key]
+        run_search(page, "Plante")  # the name, in the author line or the text
+        assert hit_keys(page) == [LACTUALITE.key, PLANTE.key]
+        run_search(page, "valerie")  # without its accent, as the full-text index folds it
+        assert hit_keys(page) == [LACTUALITE.key, PLANTE.key]
+        assert run_search(page, "#nothing-like-this") == "0 tweets"
+        assert hit_keys(page) == []
 
-        page.fill("#q", "")
-        page.select_option("#source", article_relpath(SEED))
-        assert visible_keys(page) == [LACTUALITE.key, PLANTE.key, EMOJI.key]
-        page.select_option("#source", "")
-        page.fill("#from", "2021-01-01")
-        page.fill("#to", "2021-12-31")
-        assert visible_keys(page) == [ARABIC.key, JAPANESE.key]
+        run_search(page, article=article_id(SEED))
+        assert hit_keys(page) == [LACTUALITE.key, PLANTE.key, EMOJI.key]
+        run_search(page, since="2021-01-01", until="2021-12-31")
+        assert hit_keys(page) == [ARABIC.key, JAPANESE.key]
+        run_search(page, "")
+        assert page.is_visible("#browse") and not page.is_visible("#results")
         assert problems == []
 
 
-def test_index_without_javascript_shows_everything(browser: Any, archive: Path) -> None:
+def test_search_state_lives_in_the_address(browser: Any, archive: Path) -> None:
+    """An article page's "search in this article" link opens the index with that search."""
+    with offline_page(browser) as (page, problems):
+        open_file(page, archive / article_relpath(SEED))
+        page.click("text=search in this article")
+        page.wait_for_selector("body[data-search-ms]", state="attached")
+        assert hit_keys(page) == [LACTUALITE.key, PLANTE.key, EMOJI.key]
+        assert page.input_value("#source") == article_id(SEED)
+        assert problems == []
+
+
+def test_index_without_javascript_is_plain_links(browser: Any, archive: Path) -> None:
     with offline_page(browser, java_script_enabled=False) as (page, problems):
         open_file(page, archive / "index.html")
-        assert visible_keys(page) == [t.key for t in TWEETS]
-        assert not page.is_visible("#filter")
+        assert visible_keys(page) == [t.key for t in STORED]
+        assert not page.is_visible("#search")
+        # Every tweet is reachable: the month listings, chained newest to oldest.
+        page.click("text=All tweets, newest first")
+        seen = []
+        while True:
+            seen += page.eval_on_selector_all(
+                "article.tweet", "cards => cards.map(c => c.id.slice(2))"
+            )
+            if not page.query_selector("a.older"):
+                break
+            page.click("a.older >> nth=0")
+        assert seen == [t.key for t in STORED]
         assert problems == []
 
 
@@ -176,7 +235,7 @@ def test_dark_mode_follows_the_reader(browser: Any, archive: Path) -> None:
 
 
 def test_forced_theme_wins_over_the_reader(browser: Any, tmp_path: Path) -> None:
-    render_html([EMOJI], [ARTICLES[3]], tmp_path, theme="dark")
+    render(tmp_path, [EMOJI], [ARTICLES[3]], theme="dark")
     with offline_page(browser, color_scheme="light") as (page, problems):
         open_file(page, tmp_path / card_relpath(EMOJI, "html"))
         assert page.eval_on_selector("body", "b => getComputedStyle(b).backgroundColor") == (

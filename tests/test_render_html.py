@@ -13,9 +13,11 @@ import hashlib
 import json
 import re
 import tempfile
+from collections.abc import Iterable
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,9 +25,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from archiver.model import Article, Link, Media, Source, Tweet, make_key
+from archiver.model import Article, Document, Found, Link, Media, Source, Tweet, make_key
 from archiver.render import card_relpath
-from archiver.render.html import RenderReport, article_relpath, render_html, safe_href
+from archiver.render.html import RenderReport, article_relpath, safe_href
+from archiver.render.site import render_site
+from archiver.store import Archive
 
 # --- The sample archive ---------------------------------------------------------------------
 
@@ -149,8 +153,9 @@ EMOJI = Tweet(
 )
 STUB = Tweet(key="1247616214769086465", id="1247616214769086465", sources=(AMNESTY,))
 
-#: Newest first, as the store hands them over.
 TWEETS = (LACTUALITE, PLANTE, ARABIC, JAPANESE, STUB, EMOJI)
+#: Newest first, as the store hands them over (undated last).
+STORED = (LACTUALITE, PLANTE, ARABIC, JAPANESE, EMOJI, STUB)
 ARTICLES = (
     Article(SEED, "2024-05-02T09:15:00Z", (PLANTE.key, LACTUALITE.key, EMOJI.key)),
     Article(ARXIV_JA, "2024-05-03T10:00:00Z", (JAPANESE.key,)),
@@ -165,12 +170,46 @@ def write_png(path: Path) -> None:
     Image.new("RGB", (40, 20), (29, 155, 240)).save(path)
 
 
+def store(archive: Archive, tweets: Iterable[Tweet], articles: Iterable[Article]) -> None:
+    """Save ``tweets`` into ``archive`` as found in ``articles`` (read when they say)."""
+    by_key = {t.key: t for t in tweets}
+    articles = list(articles)
+    archive.save_documents(
+        Document(
+            a.source,
+            tuple(Found(by_key[k].with_sources(()), "", "test") for k in a.keys if k in by_key),
+        )
+        for a in articles
+    )
+    found = {k for a in articles for k in a.keys}
+    archive.import_tweets(t.with_sources(()) for t in by_key.values() if t.key not in found)
+    with archive.conn:
+        for a in articles:
+            archive.conn.execute(
+                "UPDATE sources SET read_at = ? WHERE path = ? AND sha256 = ?",
+                (a.read_at, a.source.path, a.source.sha256),
+            )
+
+
+def render(
+    out: Path,
+    tweets: Iterable[Tweet] = TWEETS,
+    articles: Iterable[Article] = ARTICLES,
+    **options: Any,
+) -> RenderReport:
+    """Store ``tweets`` as found in ``articles`` in the archive at ``out``, and render it."""
+    out.mkdir(parents=True, exist_ok=True)
+    with Archive(out) as archive:
+        store(archive, tweets, articles)
+        return render_site(archive, out, **options)
+
+
 def build_archive(out: Path, *, theme: str | None = None, with_json: bool = False) -> RenderReport:
     """The sample archive in ``out``: a README of its own, one PNG card, all pages."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "README.md").write_text("# My archive\n", encoding="utf-8")
     write_png(out / card_relpath(PLANTE, "png"))
-    return render_html(TWEETS, ARTICLES, out, theme=theme, with_json=with_json)
+    return render(out, theme=theme, with_json=with_json)
 
 
 def read(out: Path, relpath: str) -> str:
@@ -270,7 +309,8 @@ def audit_page(page: Path, out: Path) -> None:
     assert "url(" not in style and "@import" not in style
     assert len(audit.bodies["script"]) <= 1
     for body in audit.bodies["script"]:
-        assert csp["script-src"] == [csp_hash(body)]
+        # It runs by hash, and only it may add scripts (the search index's, under search/).
+        assert csp["script-src"] == [csp_hash(body), "'strict-dynamic'"]
     assert ("script-src" in csp) == bool(audit.bodies["script"])
     assert set(csp["img-src"]) <= {"'self'", "data:"}
 
@@ -298,19 +338,29 @@ def audit_page(page: Path, out: Path) -> None:
 def assert_inside(page: Path, out: Path, url: str) -> None:
     """``url`` is a relative link from ``page`` to a file that exists inside ``out``."""
     assert not urlsplit(url).scheme and not url.startswith("/"), url
-    target = (page.parent / url).resolve()
+    target = (page.parent / urlsplit(url).path).resolve()  # "index.html#a=…" is index.html
     assert out.resolve() in target.parents and target.is_file(), url
 
 
 # --- What gets written ----------------------------------------------------------------------
 
 
-def test_render_writes_cards_index_and_one_page_per_article(tmp_path: Path) -> None:
+def test_render_writes_cards_listings_directories_search_and_index(tmp_path: Path) -> None:
     report = build_archive(tmp_path)
     expected = {card_relpath(t, "html") for t in TWEETS}
     expected |= {article_relpath(a.source) for a in ARTICLES} | {"index.html"}
-    assert set(report.paths) == expected
-    assert (report.written, report.unchanged) == (len(expected), 0)
+    # One page a month (the stub has no date), one a handle (the stub has none either).
+    expected |= {f"months/{m}/1.html" for m in ("2023-04", "2021-04", "2021-01", "2020-01")}
+    expected |= {"months/undated/1.html", "handles/_unknown/1.html"}
+    expected |= {f"handles/{t.handle.lower()}/1.html" for t in TWEETS if t.handle}
+    expected |= {f"directory/handles-{c}-1.html" for c in "abcdefghijklmnopqrstuvwxyz0123456789_"}
+    expected |= {"directory/articles-1.html", "search/manifest.js", "search/articles.js"}
+    expected |= {f"search/t/{b}.js" for b in range(16)}
+    written = set(report.paths)
+    chunks = {p for p in written if p.startswith("search/d/")}
+    assert chunks and all(re.fullmatch(r"search/d/\d+\.js", p) for p in chunks)
+    assert written - chunks == expected
+    assert (report.written, report.unchanged) == (len(written), 0)
     assert read(tmp_path, "README.md") == "# My archive\n"
     assert not list(tmp_path.rglob("*.json"))
 
@@ -321,20 +371,48 @@ def test_every_page_is_offline_safe(tmp_path: Path) -> None:
         audit_page(page, tmp_path)
 
 
-def test_index_lists_every_card_newest_first_with_count_and_filter(tmp_path: Path) -> None:
+def test_index_shows_counts_newest_cards_months_and_a_hidden_search(tmp_path: Path) -> None:
     build_archive(tmp_path)
     index = read(tmp_path, "index.html")
-    assert "<strong>6</strong> tweets from <strong>4</strong> articles" in index
-    order = [index.index(f'id="t-{t.key}"') for t in TWEETS]
-    assert order == sorted(order)
-    # The filter form is hidden until its script shows it: without JS, the full list.
-    assert '<form id="filter" class="filter" role="search" hidden>' in index
-    assert f'<option value="{article_relpath(SEED)}">' in index
-    # What the filter needs beyond the card's own text: its articles and its day.
     assert (
-        f'data-card data-sources="{article_relpath(AMNESTY)} {article_relpath(SEED)}" '
-        'data-date="2020-01-31"' in index
+        "<strong>6</strong> tweets by <strong>5</strong> handles, quoted in "
+        "<strong>4</strong> articles" in index
     )
+    order = [index.index(f'id="t-{t.key}"') for t in STORED]
+    assert order == sorted(order)
+    # The search form is hidden until its script shows it: without JS, plain links.
+    assert '<form id="search" class="filter" role="search" hidden>' in index
+    assert '<a href="months/2023-04/1.html">All tweets, newest first</a>' in index
+    for month in ("2023-04", "2021-04", "2021-01", "2020-01", "undated"):
+        assert f'<a href="months/{month}/1.html">' in index
+    # The one inline script may add the index's scripts, nothing else may run.
+    [script] = PageAudit(index).bodies["script"]
+    assert f"script-src {csp_hash(script)} 'strict-dynamic'" in index
+
+
+def test_listing_pages_chain_months_newest_to_oldest(tmp_path: Path) -> None:
+    build_archive(tmp_path)
+    chain, page = [], "months/2023-04/1.html"
+    while page:
+        chain.append(page)
+        text = read(tmp_path, page)
+        older = re.search(r'<a class="older" href="\.\./\.\./([^"]+)"', text)
+        page = older.group(1) if older else ""
+    assert chain == [
+        "months/2023-04/1.html",
+        "months/2021-04/1.html",
+        "months/2021-01/1.html",
+        "months/2020-01/1.html",
+        "months/undated/1.html",
+    ]
+    keys = [
+        k
+        for p in chain
+        for k in re.findall(r'<article class="tweet[^"]*" id="t-([^"]+)"', read(tmp_path, p))
+    ]
+    assert keys == [t.key for t in STORED]
+    handle = read(tmp_path, "handles/val_plante/1.html")
+    assert f'id="t-{PLANTE.key}"' in handle and "<bdi>@Val_Plante</bdi>" in handle
 
 
 def test_card_looks_like_an_embed_with_linked_entities(tmp_path: Path) -> None:
@@ -405,7 +483,7 @@ def test_time_is_shown_in_utc_when_known(tmp_path: Path) -> None:
     assert '<time datetime="2021-01-01T04:49:13Z">January 1, 2021 · 04:49 UTC</time>' in japanese
     assert 'href="https://twitter.com/yuko_kuroki_cs/status/1344868258424344576"' in japanese
     tweet = replace(PLANTE, created_at="2023-04-12T10:03:11-04:00")
-    render_html([tweet], [], tmp_path / "tz")
+    render(tmp_path / "tz", [tweet], [])
     card = read(tmp_path / "tz", card_relpath(tweet, "html"))
     assert '<time datetime="2023-04-12T14:03:11Z">April 12, 2023 · 14:03 UTC</time>' in card
 
@@ -413,7 +491,7 @@ def test_time_is_shown_in_utc_when_known(tmp_path: Path) -> None:
 def test_uncertain_text_has_a_discreet_mark_that_explains(tmp_path: Path) -> None:
     alternative = PLANTE_TEXT.split("\n", 1)[1]
     unsure = replace(PLANTE, text_uncertain=True, text_alternative=alternative)
-    render_html([unsure], [], tmp_path / "unsure")
+    render(tmp_path / "unsure", [unsure], [])
     card = read(tmp_path / "unsure", card_relpath(unsure, "html"))
     (mark,) = re.findall(
         r'<span class="uncertain" title="([^"]*)">text boundary uncertain</span>', card
@@ -424,7 +502,7 @@ def test_uncertain_text_has_a_discreet_mark_that_explains(tmp_path: Path) -> Non
         "internationales de Montréal avec mes collègues @brunomarchand, @evbeaudin et "
         "@BelisleFrance.@corim_mcfr #CORIM #polmtl pic.twitter.com/fic7j4aKUV"
     )
-    render_html([PLANTE], [], tmp_path / "sure")
+    render(tmp_path / "sure", [PLANTE], [])
     assert 'class="uncertain"' not in read(tmp_path / "sure", card_relpath(PLANTE, "html"))
 
 
@@ -455,14 +533,6 @@ def test_article_page_shows_its_tweets_in_order_and_each_links_back(tmp_path: Pa
         assert f'href="{root}{article_relpath(SEED)}"' in card
 
 
-def test_article_page_notes_keys_missing_from_the_archive(tmp_path: Path) -> None:
-    article = Article(SEED, "2024-05-02T09:15:00Z", (PLANTE.key, "1111111111111111111"))
-    render_html([PLANTE], [article], tmp_path)
-    assert "Not in the archive: <code>1111111111111111111</code>" in read(
-        tmp_path, article_relpath(SEED)
-    )
-
-
 def test_png_card_is_shown_where_it_exists(tmp_path: Path) -> None:
     build_archive(tmp_path)
     card = read(tmp_path, card_relpath(PLANTE, "html"))
@@ -476,11 +546,11 @@ def test_png_card_is_shown_where_it_exists(tmp_path: Path) -> None:
 
 
 def test_json_records_are_written_next_to_cards(tmp_path: Path) -> None:
-    report = render_html(TWEETS, ARTICLES, tmp_path, with_json=True, with_html=False)
+    report = render(tmp_path, with_json=True, with_html=False)
     assert set(report.paths) == {card_relpath(t, "json") for t in TWEETS}
     record = json.loads(read(tmp_path, card_relpath(JAPANESE, "json")))
     assert Tweet.from_dict(record) == JAPANESE
-    render_html(TWEETS, ARTICLES, tmp_path)
+    render(tmp_path)
     card = read(tmp_path, card_relpath(JAPANESE, "html"))
     assert (
         f'<a class="record" href="../../{card_relpath(JAPANESE, "json")}">JSON record</a>' in card
@@ -507,37 +577,54 @@ def test_default_theme_follows_the_reader(tmp_path: Path) -> None:
 
 def test_unknown_theme_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="theme"):
-        render_html(TWEETS, ARTICLES, tmp_path, theme="sepia")
+        render(tmp_path, theme="sepia")
 
 
 # --- Incremental rendering ------------------------------------------------------------------
 
 
+def outputs(out: Path) -> dict[Path, int]:
+    """Every rendered file with its modification time (not the archive's own database)."""
+    return {
+        p: p.stat().st_mtime_ns
+        for p in out.rglob("*")
+        if p.is_file() and not p.name.startswith("archive.sqlite")
+    }
+
+
 def test_second_run_writes_nothing(tmp_path: Path) -> None:
-    first = build_archive(tmp_path, with_json=True)
-    stamps = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()}
-    second = render_html(TWEETS, ARTICLES, tmp_path, with_json=True)
-    assert (second.written, second.unchanged, second.paths) == (0, first.written, ())
-    assert stamps == {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()}
+    build_archive(tmp_path, with_json=True)
+    stamps = outputs(tmp_path)
+    second = render(tmp_path, with_json=True)
+    # Nothing changed in the archive: only index.html and the search manifest and article list
+    # are made again, and found identical.
+    assert (second.written, second.unchanged, second.paths) == (0, 3, ())
+    assert stamps == outputs(tmp_path)
 
 
 def test_changing_one_record_rewrites_only_its_outputs(tmp_path: Path) -> None:
     build_archive(tmp_path, with_json=True)
-    changed = replace(JAPANESE, text=JAPANESE.text + " 🎉")
+    changed = replace(JAPANESE, text="🎉 " + JAPANESE.text)
     tweets = [changed if t is JAPANESE else t for t in TWEETS]
-    report = render_html(tweets, ARTICLES, tmp_path, with_json=True)
-    assert set(report.paths) == {
+    report = render(tmp_path, tweets, ARTICLES, with_json=True)
+    search = {p for p in report.paths if p.startswith("search/")}
+    assert set(report.paths) - search == {
         card_relpath(JAPANESE, "html"),
         card_relpath(JAPANESE, "json"),
         article_relpath(ARXIV_JA),
+        "months/2021-01/1.html",
+        "handles/yuko_kuroki_cs/1.html",
         "index.html",
     }
+    # Its words did not change (an emoji is no word): only its result snippet did.
+    [chunk] = search
+    assert chunk.startswith("search/d/") and "🎉" in read(tmp_path, chunk)
     assert "🎉" in read(tmp_path, card_relpath(JAPANESE, "html"))
 
 
 def test_force_rewrites_everything(tmp_path: Path) -> None:
     first = build_archive(tmp_path)
-    forced = render_html(TWEETS, ARTICLES, tmp_path, force=True)
+    forced = render(tmp_path, force=True)
     assert (forced.written, forced.unchanged) == (first.written, 0)
     assert read(tmp_path, "README.md") == "# My archive\n"
 
@@ -584,19 +671,34 @@ HOSTILE_2 = Tweet(
 
 def test_hostile_input_renders_inert_pages_inside_the_folder(tmp_path: Path) -> None:
     out = tmp_path / "archive"
-    report = render_html(
+    report = render(
+        out,
         [HOSTILE, HOSTILE_2],
         [Article(HOSTILE_SOURCE, "<script>", (HOSTILE.key, HOSTILE_2.key))],
-        out,
         with_json=True,
     )
-    assert report.written == 6
-    assert {p.parent.name for p in out.rglob("*")} <= {
-        "archive",
+    # The store keys a record with an id by its id.
+    hostile = replace(HOSTILE, key=HOSTILE.id)
+    assert {card_relpath(t, e) for t in (hostile, HOSTILE_2) for e in ("html", "json")} <= set(
+        report.paths
+    )
+    folders = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()}
+    assert folders == {
         "tweets",
+        "tweets/evil_onmouseover_alert_1",
+        "tweets/_unknown",
         "articles",
-        "evil_onmouseover_alert_1",
-        "_unknown",
+        "months",
+        "months/2023-04",
+        "months/undated",
+        "handles",
+        "handles/_-" + hashlib.sha256(b"..").hexdigest()[:8],
+        "handles/evil_onmouseover_alert_1-"
+        + hashlib.sha256(HOSTILE.handle.encode()).hexdigest()[:8],
+        "directory",
+        "search",
+        "search/t",
+        "search/d",
     }
     assert not [p for p in tmp_path.iterdir() if p != out]
     for page in pages(out):
@@ -606,7 +708,7 @@ def test_hostile_input_renders_inert_pages_inside_the_folder(tmp_path: Path) -> 
         # No right-to-left override in names or titles; the text keeps it, isolated by dir=auto.
         names = re.findall(r"<title>.*?</title>|<bdi>.*?</bdi>", text, re.S)
         assert names and not any("\u202e" in name for name in names)
-    card = read(out, card_relpath(HOSTILE, "html"))
+    card = read(out, card_relpath(hostile, "html"))
     assert "&lt;script&gt;alert(&#34;text&#34;)&lt;/script&gt;" in card
     assert 'href="https://twitter.com/i/web/status/1646130390427684866"' in card  # not javascript:
     assert "<p>" in card.split("https://t.co/evil", 1)[1]  # the blank line made a new paragraph
@@ -653,7 +755,7 @@ def test_any_untrusted_text_renders_inert(text: str, author: str, handle: str, u
     )
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        render_html([tweet], [Article(tweet.sources[0], "", (tweet.key,))], out)
+        render(out, [tweet], [Article(tweet.sources[0], "", (tweet.key,))])
         for page in pages(out):
             audit_page(page, out)
             assert "{{" not in page.read_text(encoding="utf-8").replace("{{ 7*7 }}", "")

@@ -1,4 +1,4 @@
-"""Offline HTML cards and a browsable archive (``archiver render --format html``).
+"""Offline HTML cards: one tweet as a card, and the page around it.
 
 Every page stands alone and loads nothing from anywhere: the CSS and the index's one script
 are inline and allowed by hash in a Content-Security-Policy meta tag whose default is
@@ -6,22 +6,15 @@ are inline and allowed by hash in a Content-Security-Policy meta tag whose defau
 untrusted: Jinja2 autoescapes everything, and only ``http``/``https`` URLs become links.
 
 Pages are derived only from sanitised handles, keys and digests (``card_relpath``,
-``article_relpath``), and every write goes through ``archiver.paths``. Rendering is
-incremental by comparing bytes (``write_if_changed``) rather than keeping a manifest: a page is
-a pure function of the records, the article list, the theme and which PNG/JSON files exist, so
-comparing the output itself can never go stale, and a page that was edited or deleted by hand
-is repaired on the next run. Rendering every page again costs one to two milliseconds a tweet;
-a run that changes nothing writes nothing.
+``article_relpath``). Which pages a render writes, and when, is ``archiver.render.site``.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -35,7 +28,7 @@ from markupsafe import Markup
 from archiver.dates import parse_datetime_attr, snowflake_time
 from archiver.entities import Entity, extract_entities
 from archiver.model import Article, Link, Media, Source, Tweet, status_url
-from archiver.paths import safe_name, write_atomic, write_if_changed
+from archiver.paths import safe_name
 from archiver.render import card_relpath
 
 THEMES = ("light", "dark")
@@ -163,48 +156,6 @@ def uncertain_note(tweet: Tweet) -> str | None:
     return note
 
 
-def render_html(
-    tweets: Sequence[Tweet],
-    articles: Sequence[Article],
-    out_dir: Path,
-    *,
-    theme: str | None = None,
-    force: bool = False,
-    with_json: bool = False,
-    with_html: bool = True,
-) -> RenderReport:
-    """Write the archive's pages into ``out_dir`` and return what was written.
-
-    ``tweets`` come newest first, each with its ``sources``; ``articles`` are the source
-    articles with their tweet keys in order of appearance. With ``with_html`` this writes one
-    card per tweet, ``index.html`` and one page per article; with ``with_json`` the JSON
-    record next to each card. ``theme`` forces ``"light"`` or ``"dark"``; None follows the
-    reader's ``prefers-color-scheme``. Unless ``force``, a file whose bytes would not change is
-    left alone. Nothing else in ``out_dir`` (its ``README.md``, the PNG cards) is touched.
-    """
-    if theme is not None and theme not in THEMES:
-        raise ValueError(f"theme must be one of {THEMES} or None, not {theme!r}")
-    out_dir = Path(out_dir)
-    outputs: dict[str, str] = {}
-    if with_json:
-        for tweet in tweets:
-            outputs[card_relpath(tweet, "json")] = _json_record(tweet)
-    if with_html:
-        # Cards link the PNG and JSON files next to them that exist (or are about to).
-        present = _files_under(out_dir, "tweets") | outputs.keys()
-        outputs.update(_pages(tweets, articles, theme, present, _fetched(out_dir, articles)))
-    return _write_all(out_dir, outputs, force)
-
-
-def _fetched(out_dir: Path, articles: Sequence[Article]) -> dict[str, When | None]:
-    """When each capture of the archive's own WARC files was fetched, by WARC record id."""
-    if not any(article.source.record for article in articles):
-        return {}  # no article from a web archive: no WARC to read
-    from archiver.warclog import iter_captures
-
-    return {c.record_id: _read_at(c.date) for c in iter_captures(out_dir)}
-
-
 def article_relpath(source: Source) -> str:
     """Where a source article's page lives, e.g. ``articles/corim-1a2b3c4d5e6f.html``.
 
@@ -212,7 +163,7 @@ def article_relpath(source: Source) -> str:
     two articles with one stem (or one path read twice with other content) apart.
     """
     stem = PurePosixPath(source.path.replace("\\", "/")).stem
-    return f"articles/{safe_name(stem, fallback='article')}-{_article_id(source)}.html"
+    return f"articles/{safe_name(stem, fallback='article')}-{article_id(source)}.html"
 
 
 def embed_card_html(tweet: Tweet, **context: object) -> str:
@@ -249,52 +200,7 @@ def safe_href(url: str | None) -> str | None:
     return url
 
 
-def _pages(
-    tweets: Sequence[Tweet],
-    articles: Sequence[Article],
-    theme: str | None,
-    present: AbstractSet[str],
-    fetched: Mapping[str, When | None],
-) -> dict[str, str]:
-    """Every HTML page of the archive, keyed by its path relative to ``out_dir``."""
-    refs = {_source_id(a.source): article_ref(a.source, a) for a in articles}
-    cards = [_card(t, refs, present) for t in tweets]
-    by_key = {card.key: card for card in cards}
-    style = _environment().get_template("style.css").render(theme=theme)
-    pages: dict[str, str] = {}
-    for card in cards:
-        pages[card.page] = _page(card.page, "card.html", style, theme, (card,), card=card)
-    for article in articles:
-        ref = refs[_source_id(article.source)]
-        keys = list(dict.fromkeys(article.keys))
-        shown = tuple(by_key[k] for k in keys if k in by_key)
-        missing = [k for k in keys if k not in by_key]
-        relpath = article_relpath(article.source)
-        pages[relpath] = _page(
-            relpath,
-            "article.html",
-            style,
-            theme,
-            shown,
-            article=ref,
-            source=article.source,
-            missing=missing,
-            fetched=fetched.get(article.source.record or ""),
-        )
-    pages["index.html"] = _page(
-        "index.html",
-        "index.html",
-        style,
-        theme,
-        tuple(cards),
-        script=_filter_script(),
-        articles=list(refs.values()),
-        counts=_article_counts(articles),
-    )
-    return pages
-
-
-def _page(
+def page_html(
     relpath: str,
     template: str,
     style: str,
@@ -319,32 +225,30 @@ def _page(
     )
 
 
-def _write_all(out_dir: Path, outputs: Mapping[str, str], force: bool) -> RenderReport:
-    """Write ``outputs`` through ``archiver.paths``; only changed files unless ``force``."""
-    written: list[str] = []
-    for relpath, text in outputs.items():
-        if force:
-            write_atomic(out_dir, relpath, text)
-            written.append(relpath)
-        elif write_if_changed(out_dir, relpath, text):
-            written.append(relpath)
-    return RenderReport(len(written), len(outputs) - len(written), tuple(written))
+def style_source(theme: str | None) -> str:
+    """The one stylesheet for ``theme`` (None: follow the reader), inlined in every page."""
+    return _environment().get_template("style.css").render(theme=theme)
 
 
-def _files_under(out_dir: Path, folder: str) -> frozenset[str]:
-    """The files in ``out_dir/folder``, as relative POSIX paths: one scan, not a stat per card."""
-    return frozenset(
-        p.relative_to(out_dir).as_posix() for p in (out_dir / folder).rglob("*") if p.is_file()
-    )
+@cache
+def template_digest() -> str:
+    """A digest of every template: a render made with other templates is redone in full."""
+    digest = hashlib.sha256()
+    for path in sorted(_template_root().iterdir()):
+        if path.suffix in (".html", ".css", ".js"):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
-def _json_record(tweet: Tweet) -> str:
-    """The tweet's JSON record, as ``archiver export`` writes it, with a final newline."""
-    return json.dumps(tweet.to_dict(), ensure_ascii=False, indent=2) + "\n"
+def make_card(
+    tweet: Tweet, refs: Mapping[tuple[str, str], ArticleRef], present: Container[str]
+) -> Card:
+    """The view of one tweet for the templates; ``present`` holds the PNG/JSON files that exist."""
+    return _card(tweet, refs, present)
 
 
 def _card(
-    tweet: Tweet, refs: Mapping[tuple[str, str], ArticleRef], present: AbstractSet[str]
+    tweet: Tweet, refs: Mapping[tuple[str, str], ArticleRef], present: Container[str]
 ) -> Card:
     """The view of one tweet for the templates."""
     handle = clean_name(tweet.handle) or None
@@ -398,7 +302,11 @@ def tweet_paragraphs(tweet: Tweet) -> tuple[tuple[Segment, ...], ...]:
     # word before it ("Real-time Datahttps://t.co/…"), where twitter-text finds none.
     for item in (*tweet.links, *tweet.media):
         for shown in filter(None, {item.url, item.display}):
-            spans += [(m.start(), m.end()) for m in re.finditer(re.escape(shown), text)]
+            # str.find, not a regex per link: compiling one per tweet thrashes re's cache.
+            start = text.find(shown)
+            while start >= 0:
+                spans.append((start, start + len(shown)))
+                start = text.find(shown, start + len(shown))
     linked = [(a, b, _url_segment(text[a:b], tweet.links, tweet.media)) for a, b in spans]
     for kind, found in (
         ("mention", entities.mentions),
@@ -488,6 +396,11 @@ def date_label(day: datetime) -> str:
     return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
+def capture_time(value: str | None) -> When | None:
+    """When a capture was fetched (its WARC-Date), as shown on an article's page."""
+    return _read_at(value)
+
+
 def _read_at(value: str | None) -> When | None:
     """When an article was read, from its ISO timestamp (kept verbatim if unparsable)."""
     if not value:
@@ -507,17 +420,17 @@ def article_ref(source: Source, article: Article | None) -> ArticleRef:
     )
 
 
-def _article_counts(articles: Iterable[Article]) -> dict[str, int]:
-    """How many distinct tweets each article embedded, by article page."""
-    return {article_relpath(a.source): len(set(a.keys)) for a in articles}
-
-
 def _source_id(source: Source) -> tuple[str, str]:
     """What tells two source articles apart: their path and content hash."""
     return source.path, source.sha256
 
 
-def _article_id(source: Source) -> str:
+def article_ref_from(source: Source, read_at: str) -> ArticleRef:
+    """The reference of an article the archive holds, read at ``read_at``."""
+    return article_ref(source, Article(source=source, read_at=read_at, keys=()))
+
+
+def article_id(source: Source) -> str:
     """A short stable digest of an article's path and content hash."""
     basis = "\x1f".join(_source_id(source)).encode("utf-8")
     return hashlib.sha256(basis).hexdigest()[:12]
@@ -550,17 +463,20 @@ def _csp(style: str, script: str | None, has_png: bool) -> str:
     """The page's Content-Security-Policy: nothing but its own inline code and local images.
 
     ``img-src data:`` is for the inline favicon (without one, a browser asks the server for
-    ``/favicon.ico``); ``'self'`` only where the page shows a PNG card next to it.
+    ``/favicon.ico``); ``'self'`` only where the page shows a PNG card (search results may).
+    The one inline script runs by its hash; ``'strict-dynamic'`` lets it, and nothing else,
+    add the search index's classic scripts (a hash never matches a ``file:`` script, and an
+    ``integrity`` attribute makes one fail to load: ``file:`` has no CORS).
     """
     directives = [
         "default-src 'none'",
         f"style-src '{_sha256(style)}'",
-        "img-src 'self' data:" if has_png else "img-src data:",
+        "img-src 'self' data:" if has_png or script else "img-src data:",
         "base-uri 'none'",
         "form-action 'none'",
     ]
     if script is not None:
-        directives.insert(2, f"script-src '{_sha256(script)}'")
+        directives.insert(2, f"script-src '{_sha256(script)}' 'strict-dynamic'")
     return "; ".join(directives)
 
 
@@ -595,6 +511,6 @@ def _environment() -> jinja2.Environment:
 
 
 @cache
-def _filter_script() -> str:
-    """The index's filter script, inserted verbatim so its CSP hash matches."""
-    return (_template_root() / "filter.js").read_text(encoding="utf-8")
+def script_source() -> str:
+    """The index's search script, inserted verbatim so its CSP hash matches."""
+    return (_template_root() / "search.js").read_text(encoding="utf-8")
