@@ -259,7 +259,7 @@ _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 INSTAGRAM_EPOCH_MS = 1314220021721
 _THREADS_URL = re.compile(
     r"https?://(?:www\.)?threads\.(?:net|com)/"
-    r"(?:@([A-Za-z0-9._]{1,30})/post|t)/([A-Za-z0-9_-]{1,64})(?=[/?#\"'\\]|\Z)"
+    r"(?:@([A-Za-z0-9._]{1,30})/post|t)/([A-Za-z0-9_-]{11})(?=[/?#\"'\\]|\Z)"
 )
 
 
@@ -304,7 +304,11 @@ class ThreadsPost:
 
 
 def parse_threads(url: str | None) -> ThreadsPost | None:
-    """A post from a threads.net / threads.com ``/@USER/post/CODE`` or ``/t/CODE`` URL."""
+    """A post from a threads.net / threads.com ``/@USER/post/CODE`` or ``/t/CODE`` URL.
+
+    Post shortcodes are 11 characters (62-bit media ids); a shorter word is a placeholder
+    (documentation writes ``/post/CODE``), not a post.
+    """
     if not url:
         return None
     match = _THREADS_URL.match(url.strip())

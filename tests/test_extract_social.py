@@ -189,3 +189,8 @@ def test_a_mastodon_card_body_is_no_text() -> None:
     mastodon = [t for t in found(text) if t.platform == "mastodon"]
     assert len(mastodon) == 1 and mastodon[0].text is None
     assert mastodon[0].handle == "raymondcamden@mastodon.social"
+
+
+def test_placeholder_markup_in_documentation_is_no_embed() -> None:
+    # The corpus README describes the shapes with placeholders (/@U/post/CODE, SERVER, ID).
+    assert found((CORPUS / "README.md").read_text("utf-8"), "README.md") == []

@@ -25,6 +25,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup
 
+from archiver import platforms
 from archiver.dates import parse_datetime_attr, snowflake_time
 from archiver.entities import Entity, extract_entities
 from archiver.model import Article, Link, Media, Source, Tweet, status_url
@@ -137,6 +138,8 @@ class Card:
     alt: str
     day: str
     uncertain: str | None = None  # the explanation shown on hover, for an uncertain text
+    platform: str = "x"
+    platform_label: str = "X"
 
 
 def uncertain_note(tweet: Tweet) -> str | None:
@@ -253,7 +256,8 @@ def _card(
     """The view of one tweet for the templates."""
     handle = clean_name(tweet.handle) or None
     named = clean_name(tweet.author)
-    valid_handle = handle if handle and _HANDLE_RE.fullmatch(handle) else None
+    platform = platform_of(tweet)
+    valid_handle = handle if handle and _valid_handle(platform, handle) else None
     lang = tweet.lang if tweet.lang and _LANG_RE.fullmatch(tweet.lang) else None
     when = tweet_time(tweet)
     sources = tuple(
@@ -261,15 +265,13 @@ def _card(
     )
     png = card_relpath(tweet, "png")
     json_path = card_relpath(tweet, "json")
-    status = safe_href(tweet.url)
-    if status is None and tweet.id and tweet.id.isascii() and tweet.id.isdigit():
-        status = status_url(tweet.id, valid_handle)
+    status = post_href(tweet, valid_handle)
     return Card(
         key=tweet.key,
         id=tweet.id,
         author=named or (f"@{handle}" if handle else "Unknown author"),
         handle=handle,
-        profile_href=PROFILE_URL.format(valid_handle) if valid_handle else None,
+        profile_href=_profile_href(platform, valid_handle, tweet.did),
         initials=initials(named, handle),
         colour=avatar_colour(handle or named) if handle or named else UNKNOWN_COLOUR,
         lang=lang,
@@ -281,10 +283,53 @@ def _card(
         page=card_relpath(tweet, "html"),
         png=png if png in present else None,
         json=json_path if json_path in present else None,
-        alt=tweet.text if tweet.text is not None else f"Tweet {tweet.id or tweet.key}",
+        alt=tweet.text if tweet.text is not None else f"{noun(tweet)} {tweet.id or tweet.key}",
         day=when.datetime[:10] if when and when.datetime else "",
         uncertain=uncertain_note(tweet),
+        platform=platform,
+        platform_label=platforms.LABELS[platform],
     )
+
+
+def platform_of(tweet: Tweet) -> str:
+    """The record's platform (an unknown one, which validation never lets in, reads as X)."""
+    return tweet.platform if tweet.platform in platforms.LABELS else "x"
+
+
+def noun(tweet: Tweet) -> str:
+    """What the card calls the post: "Tweet", "Bluesky post", "Mastodon post"..."""
+    platform = platform_of(tweet)
+    return "Tweet" if platform == "x" else f"{platforms.LABELS[platform]} post"
+
+
+def post_href(tweet: Tweet, handle: str | None) -> str | None:
+    """The post on its platform: the record's URL, else an X status URL from the id."""
+    status = safe_href(tweet.url)
+    x_id = tweet.platform == "x" and tweet.id and tweet.id.isascii() and tweet.id.isdigit()
+    if status is None and x_id:
+        status = status_url(tweet.id, handle)
+    return status
+
+
+def _valid_handle(platform: str, handle: str) -> bool:
+    """A handle the profile link may be built from, by the platform's own syntax."""
+    if platform == "x":
+        return _HANDLE_RE.fullmatch(handle) is not None
+    pattern = {
+        "bluesky": platforms.BSKY_HANDLE,
+        "mastodon": platforms.MASTODON_HANDLE,
+        "threads": platforms.THREADS_USER,
+    }[platform]
+    return pattern.fullmatch(handle) is not None
+
+
+def _profile_href(platform: str, handle: str | None, did: str | None) -> str | None:
+    """The author's profile on the platform's own host (Bluesky: by DID, which never changes)."""
+    if handle is None:
+        return None
+    if platform == "x":
+        return PROFILE_URL.format(handle)
+    return safe_href(platforms.profile_url(platform, handle, did))
 
 
 def tweet_paragraphs(tweet: Tweet) -> tuple[tuple[Segment, ...], ...]:
@@ -314,8 +359,10 @@ def tweet_paragraphs(tweet: Tweet) -> tuple[tuple[Segment, ...], ...]:
         ("cashtag", entities.cashtags),
     ):
         for entity in found:
-            segment = Segment(text[entity.start : entity.end], _entity_href(kind, entity), kind)
-            linked.append((entity.start, entity.end, segment))
+            href = _entity_href(kind, entity, tweet)
+            if href is not None:
+                segment = Segment(text[entity.start : entity.end], href, kind)
+                linked.append((entity.start, entity.end, segment))
 
     segments: list[Segment] = []
     pos = 0
@@ -361,8 +408,15 @@ def _trimmed(display: str) -> str:
     return display.rstrip("…").rstrip(".")
 
 
-def _entity_href(kind: str, entity: Entity) -> str:
-    """Where a mention, hashtag or cashtag leads: the profile (or list) or the search page."""
+def _entity_href(kind: str, entity: Entity, tweet: Tweet) -> str | None:
+    """Where a mention, hashtag or cashtag leads: the profile (or list) or the search page.
+
+    On another platform only what its own rules found (the record's ``hashtags`` and
+    ``mentions``) is linked, to that platform's host; the rest stays text.
+    """
+    platform = platform_of(tweet)
+    if platform != "x":
+        return _platform_entity_href(platform, kind, entity.value, tweet)
     if kind == "mention":
         # A list mention (@jack/friends) leads to the list, as twitter-text's autolink does.
         return PROFILE_URL.format(quote(entity.value + entity.list_slug, safe="/"))
@@ -370,10 +424,22 @@ def _entity_href(kind: str, entity: Entity) -> str:
     return SEARCH_URL.format(quote(sigil + entity.value, safe=""))
 
 
+def _platform_entity_href(platform: str, kind: str, value: str, tweet: Tweet) -> str | None:
+    """A Bluesky or Mastodon hashtag's page on the platform's host (else None)."""
+    if kind == "hashtag" and value in tweet.hashtags:
+        if platform == "bluesky":
+            return "https://bsky.app/hashtag/" + quote(value, safe="")
+        match = platforms.MASTODON_HANDLE.fullmatch(tweet.handle or "")
+        if platform == "mastodon" and match:
+            return f"https://{match.group(2)}/tags/{quote(value, safe='')}"
+    # Mentions stay text: X's mention rule stops at a dot, a Bluesky handle does not.
+    return None
+
+
 def tweet_time(tweet: Tweet) -> When | None:
-    """The tweet's creation time in UTC if known (record or snowflake id), else its date."""
+    """The post's creation time in UTC if known (record, or an X snowflake id), else its date."""
     created = (parse_datetime_attr(tweet.created_at) if tweet.created_at else None) or (
-        snowflake_time(tweet.id) if tweet.id else None
+        snowflake_time(tweet.id) if tweet.id and tweet.platform == "x" else None
     )
     if created is not None:
         return _moment(created)

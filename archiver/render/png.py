@@ -37,7 +37,7 @@ import PIL
 from PIL import Image, ImageColor, ImageDraw, PngImagePlugin
 
 from archiver import __version__
-from archiver.model import Tweet, status_url
+from archiver.model import Tweet
 from archiver.paths import safe_join, write_atomic, write_if_changed
 from archiver.render import card_relpath
 from archiver.render.fonts import (
@@ -57,7 +57,8 @@ from archiver.render.html import (
     avatar_colour,
     clean_name,
     initials,
-    safe_href,
+    noun,
+    post_href,
     tweet_paragraphs,
     tweet_time,
 )
@@ -568,6 +569,7 @@ class _View:
     quoted_in: str | None
     stub: tuple[tuple[str, str], ...] | None  # (label, value) rows; None when text was captured
     uncertain: bool = False  # the text's first line may be the article's (a text copy)
+    noun: str = "tweet"  # "post" on the other platforms
 
 
 def _line_text(value: str | None) -> str:
@@ -577,21 +579,23 @@ def _line_text(value: str | None) -> str:
 
 def _view(tweet: Tweet) -> _View:
     handle = _line_text(tweet.handle) or None
+    label = noun(tweet).removesuffix(" post") if noun(tweet) != "Tweet" else None
     author = _line_text(tweet.author) or (f"@{handle}" if handle else "Unknown author")
     when = tweet_time(tweet)
     when_label = None
     if when is not None:
         when_label = when.date_label + (f" · {when.time_label}" if when.time_label else "")
-    status = safe_href(tweet.url)
-    if status is None and tweet.id and tweet.id.isascii() and tweet.id.isdigit():
-        status = status_url(tweet.id, handle)
+    status = post_href(tweet, handle)
     titles = [_line_text(article_ref(s, None).title) for s in dict.fromkeys(tweet.sources)]
     paragraphs: tuple[tuple[Span, ...], ...] = ()
     shortened = stub = None
     if tweet.text is None:
         stub = tuple(
             (label, value)
-            for label, value in (("Tweet id", _line_text(tweet.id)), ("Created", when_label))
+            for label, value in (
+                ("Post id" if label else "Tweet id", _line_text(tweet.id)),
+                ("Created", when_label),
+            )
             if value
         )
     else:
@@ -623,12 +627,14 @@ def _view(tweet: Tweet) -> _View:
         paragraphs=paragraphs,
         base=base_level(text) if tweet.text is not None else 0,
         shortened=shortened,
-        when=when_label,
+        # Another platform's card says which: "Bluesky · Nov 20, 2024 · 13:43 UTC".
+        when=label + " · " + when_label if label and when_label else label or when_label,
         status=status.split("://", 1)[-1] if status else None,
         media=tuple(_line_text(m.display or m.url) for m in tweet.media),
         quoted_in="Quoted in " + ", ".join(titles) if titles else None,
         stub=stub,
         uncertain=tweet.text_uncertain and tweet.text is not None,
+        noun="post" if label else "tweet",
     )
 
 
@@ -924,7 +930,11 @@ class _Card:
         )
         y += height + self.px(6)
         height, _, _ = self.text(
-            [Span("The article embedded this tweet, but its text was not in the page.")],
+            [
+                Span(
+                    f"The article embedded this {self.view.noun}, but its text was not in the page."
+                )
+            ],
             y,
             size=META_SIZE,
             leading=META_LEADING,
@@ -1102,20 +1112,20 @@ def png_metadata(tweet: Tweet, theme: str = "light", scale: int = 2) -> PngImage
     """The archival record as PNG text chunks (tEXt/zTXt for ASCII, iTXt otherwise)."""
     view = _view(tweet)
     byline = view.author + (f" (@{view.handle})" if view.handle else "")
-    status = safe_href(tweet.url) or (
-        status_url(tweet.id, view.handle) if tweet.id and tweet.id.isdigit() else None
-    )
+    status = post_href(tweet, view.handle)
     sources = [
         {"title": s.title, "path": s.path, "url": s.url, "sha256": s.sha256} for s in tweet.sources
     ]
     entries = [
-        ("Title", f"Tweet by {byline}"),
+        ("Title", f"{noun(tweet)} by {byline}"),
         ("Author", byline),
         ("Description", tweet.text if tweet.text is not None else "Text not captured"),
         ("Source", status),
         ("Software", f"archiver {__version__} (Pillow {PIL.__version__})"),
         ("tweet:key", tweet.key),
+        ("tweet:platform", tweet.platform if tweet.platform != "x" else None),
         ("tweet:id", tweet.id),
+        ("tweet:uri", tweet.uri),
         ("tweet:url", status),
         ("tweet:author", tweet.author),
         ("tweet:handle", tweet.handle),
