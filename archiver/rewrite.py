@@ -10,7 +10,9 @@ with its ``div.twitter-tweet-rendered``, a publisher's rendered card, a shortcod
 or a blockquote a consent manager parked in a ``<textarea>`` (the whole textarea goes). The
 page's other scripts and frames of Twitter's widget platform go too (a ``widgets.js`` in the
 head, the ``twttr`` loader snippet, what widgets.js left in a saved page): once the embeds are
-static they only track.
+static they only track. Bluesky, Mastodon and Threads embeds are replaced alike, and their
+loaders go (``embed.bsky.app/static/embed.js``, ``threads.net/embed.js``, and a Mastodon
+server's ``/embed.js`` when the page embeds a post of that server).
 
 Everything else stays byte for byte: the output is the input's bytes with those spans spliced,
 never a re-serialization. Each embed's evidence snippet (its exact source text) is looked up in
@@ -85,6 +87,13 @@ _PLATFORM = re.compile(
     r"(?:https?:)?//(?:platform\.(?:twitter|x)\.com|(?:cdn\.)?syndication\.(?:twitter|twimg)\.com)/",
     re.IGNORECASE,
 )
+# The loaders of Bluesky's and Threads' embeds; a Mastodon server's ``/embed.js`` is one only
+# on the host of an embed of the page (``_social_loader``).
+_SOCIAL_PLATFORM = re.compile(
+    r"(?:https?:)?//(?:embed\.bsky\.app/static/embed\.js|(?:www\.)?threads\.(?:net|com)/embed\.js)",
+    re.IGNORECASE,
+)
+_SRC = re.compile(r"""(?:^|\s)src\s*=\s*["']?((?:https?:)?//([^/"'\s>]+)/embed\.js)\b""", re.I)
 _HAS_SRC = re.compile(r"(?:^|\s)src\s*=", re.IGNORECASE)
 # Wrappers that hold nothing but the embed or its script, and go with it.
 _P_OPEN = re.compile(r"<p\b[^>]*>\s*\Z", re.IGNORECASE)
@@ -318,7 +327,13 @@ def rewrite_file(
     every = extract_markup(text) if markdown else extract_html(text)
     masked = _mask(text, markdown)
     regions, outcomes = _plan(text, masked, every)
-    removals = _absorb(regions, _widget_loaders(text, masked), masked) if regions else []
+    hosts = frozenset(
+        f.tweet.key.split(":", 1)[1].split("/", 1)[0]
+        for f in every
+        if f.tweet.platform == "mastodon"
+    )
+    loaders = _widget_loaders(text, masked, hosts)
+    removals = _absorb(regions, loaders, masked) if regions else []
     regions.sort(key=lambda r: r.start)
     spans = _byte_spans(text, data, encoding, [(r.start, r.end) for r in regions] + removals)
     placed = {r: span for r, span in zip(regions, spans[: len(regions)], strict=True) if span}
@@ -481,8 +496,10 @@ def _unwrap(
     return start, end
 
 
-def _widget_loaders(text: str, masked: str) -> list[tuple[int, int]]:
-    """Every script and frame of the page that loads Twitter's widget platform.
+def _widget_loaders(text: str, masked: str, hosts: frozenset[str]) -> list[tuple[int, int]]:
+    """Every script and frame of the page that loads Twitter's widget platform, and the
+    scripts that load Bluesky's, Threads' and (on ``hosts``, the servers of the page's
+    Mastodon embeds) Mastodon's embeds.
 
     A ``<script>`` or ``<iframe>`` naming the platform in any attribute, or a short inline
     script that loads it (the ``twttr`` snippet, a site's own loader); longer inline scripts
@@ -492,11 +509,21 @@ def _widget_loaders(text: str, masked: str) -> list[tuple[int, int]]:
     for match in _LOADER.finditer(masked):
         tag, attrs, body = match.group(1), match.group(2), text[match.start(3) : match.end(3)]
         inline = tag.lower() == "script" and not _HAS_SRC.search(attrs)
-        if _PLATFORM.search(attrs) or (
-            inline and len(body) <= MAX_LOADER_CHARS and _PLATFORM.search(body)
+        if (
+            _PLATFORM.search(attrs)
+            or (inline and len(body) <= MAX_LOADER_CHARS and _PLATFORM.search(body))
+            or (tag.lower() == "script" and _social_loader(attrs, hosts))
         ):
             spans.append(_unwrap(masked, *match.span(), _P_OPEN, _P_CLOSE))
     return spans
+
+
+def _social_loader(attrs: str, hosts: frozenset[str]) -> bool:
+    """Whether a script's attributes load Bluesky's, Threads' or a Mastodon server's embed.js."""
+    if _SOCIAL_PLATFORM.search(attrs):
+        return True
+    match = _SRC.search(attrs)
+    return match is not None and match.group(2).lower() in hosts
 
 
 def _absorb(
@@ -578,9 +605,13 @@ def _byte_spans(
 
 
 def _archived(archive: Archive, tweet: Tweet) -> Tweet:
-    """The archive's record of a tweet (filled in from every article), else the copy read."""
+    """The archive's record of a tweet (filled in from every article), else the copy read.
+
+    An X record is found by its status id (a copy without one has since merged into it);
+    another platform's by its key, as a bare number names an X status.
+    """
     try:
-        return archive.get(tweet.id or tweet.key)
+        return archive.get(tweet.id if tweet.platform == "x" and tweet.id else tweet.key)
     except NotFoundError:
         return tweet
 
