@@ -391,7 +391,7 @@ def _best(tokens: list[_Token], i: int, lang: str | None) -> date | None:
     return min(valid, key=lambda item: item[0])[1] if valid else None
 
 
-_ENGLISH_MONTHS = [
+ENGLISH_MONTHS = [
     "January",
     "February",
     "March",
@@ -414,7 +414,7 @@ def english_day(text: str, created: datetime) -> date | None:
     """
     for delta in (0, -1, 1):
         day = (created + timedelta(days=delta)).date()
-        if text == f"{_ENGLISH_MONTHS[day.month - 1]} {day.day}, {day.year}":
+        if text == f"{ENGLISH_MONTHS[day.month - 1]} {day.day}, {day.year}":
             return day
     return None
 

@@ -26,9 +26,9 @@ import jinja2
 from markupsafe import Markup
 
 from archiver import platforms
-from archiver.dates import parse_datetime_attr, snowflake_time
+from archiver.dates import ENGLISH_MONTHS, parse_datetime_attr, snowflake_time
 from archiver.entities import Entity, extract_entities
-from archiver.model import Article, Link, Media, Source, Tweet, status_url
+from archiver.model import LANG_TAG, Article, Link, Media, Source, Tweet, status_url
 from archiver.paths import safe_name
 from archiver.render import card_relpath
 
@@ -42,8 +42,6 @@ UNKNOWN_COLOUR = "#8b98a5"
 
 # A handle as Twitter allows it; anything else is shown but never put into a URL.
 _HANDLE_RE = re.compile(r"[A-Za-z0-9_]{1,50}")
-# A BCP 47-ish language tag; anything else is not worth a ``lang`` attribute.
-_LANG_RE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 # A scheme-less link as twitter-text finds it ("pic.twitter.com/x", "www.example.com").
 _BARE_HOST_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}(?:[/?#]|$)")
 # Explicit bidi embeddings, overrides and isolates: legitimate in running text (kept there,
@@ -51,20 +49,6 @@ _BARE_HOST_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}(?:[/?#]|$)"
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True)
@@ -258,7 +242,7 @@ def _card(
     named = clean_name(tweet.author)
     platform = platform_of(tweet)
     valid_handle = handle if handle and _valid_handle(platform, handle) else None
-    lang = tweet.lang if tweet.lang and _LANG_RE.fullmatch(tweet.lang) else None
+    lang = tweet.lang if tweet.lang and LANG_TAG.fullmatch(tweet.lang) else None
     when = tweet_time(tweet)
     sources = tuple(
         refs.get(_source_id(s)) or article_ref(s, None) for s in dict.fromkeys(tweet.sources)
@@ -459,7 +443,7 @@ def _moment(utc: datetime) -> When:
 
 def date_label(day: datetime) -> str:
     """The date as a tweet embed shows it ("April 12, 2023"), whatever the machine's locale."""
-    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+    return f"{ENGLISH_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 def capture_time(value: str | None) -> When | None:
