@@ -326,15 +326,17 @@ def validate_record(data: object) -> Tweet:
     uri = _text(record, "uri", MAX_URL)
     if uri is not None and not platform.valid_uri(uri, tweet_id):
         raise RecordError(f"uri {show(uri)} is not {platform.name} post URI of its id")
-    if name != "x":
-        if tweet_id is None:
+    if name != "x" and tweet_id is None:
+        # Only a Bluesky copy read from text has none: keyed by a digest, like X's.
+        if name != "bluesky" or not (key[:5] == "bsky:" and _DIGEST_KEY.fullmatch(key[5:])):
             raise RecordError(f"{platform.name} record has no id")
+    elif name != "x" and tweet_id is not None:
         if not platforms.valid_key(name, key, tweet_id, url, uri):
             want = platforms.post_key(name, tweet_id, url, uri) or "mastodon:SERVER/ID"
             raise RecordError(f"key {show(key)} is not the record's key {show(want)}")
     elif tweet_id is not None and key != tweet_id:
         raise RecordError(f"key {show(key)} is not the record's id {show(tweet_id)}")
-    if tweet_id is None and not _DIGEST_KEY.fullmatch(key):
+    elif tweet_id is None and not _DIGEST_KEY.fullmatch(key):
         raise RecordError(f"key {show(key)} of a record without an id is not t- and 16 hex digits")
     if url is not None and not platform.valid_url(_url(url, "url"), tweet_id):
         of = f"id {show(tweet_id)}" if tweet_id else "id (it has none)"

@@ -194,3 +194,38 @@ def test_a_mastodon_card_body_is_no_text() -> None:
 def test_placeholder_markup_in_documentation_is_no_embed() -> None:
     # The corpus README describes the shapes with placeholders (/@U/post/CODE, SERVER, ID).
     assert found((CORPUS / "README.md").read_text("utf-8"), "README.md") == []
+
+
+FLATTENED = """Some article prose about the Astro app that the author wrote last week, and more.
+
+Good morning good people - just a quick test from my Astro app that posts to Mastodon and \
+Bluesky at the same time.
+
+[image or embed]
+— Raymond Camden (@raymondcamden.com) March 10, 2026 at 9:06 AM
+
+I'm working on a blogpost connecting #rstats with a local #Ollama #llm for code assistance.
+I'd love to hear from people with Ollama experience
+— ᴅʀ. ᴍᴏᴡɪɴᴄᴋᴇʟ'ꜱ (@drmowinckels.io) Feb 24, 2025 at 13:23
+
+More prose, and a tweet credit stays a tweet's:
+
+Hello world
+— Jack (@jack) March 21, 2006
+"""
+
+
+def test_flattened_bluesky_posts_in_text_copies() -> None:
+    tweets = {t.handle: t for t in found(FLATTENED, "copy.txt")}
+    assert set(tweets) == {"raymondcamden.com", "drmowinckels.io", "jack"}
+    ray = tweets["raymondcamden.com"]
+    assert ray.platform == "bluesky" and ray.id is None and ray.key.startswith("bsky:t-")
+    assert ray.text.startswith("Good morning good people") and ray.date == "2026-03-10"
+    assert [m.display for m in ray.media] == ["[image or embed]"]  # not text, not the boundary
+    assert "article prose" not in ray.text
+    mow = tweets["drmowinckels.io"]
+    assert mow.author == "ᴅʀ. ᴍᴏᴡɪɴᴄᴋᴇʟ'ꜱ" and mow.hashtags == ("rstats", "Ollama", "llm")
+    assert mow.text.count("\n") == 1
+    assert tweets["jack"].platform == "x"
+    for tweet in tweets.values():
+        assert validate_record(tweet.to_dict()) == tweet

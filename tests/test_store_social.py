@@ -151,3 +151,23 @@ def test_a_first_release_archive_migrates_to_x_records(tmp_path: Path) -> None:
             archive.count(Selection(platform="x")) == archive.count() - 1
             and archive.integrity() == "ok"
         )
+
+
+def test_a_flattened_bluesky_copy_merges_into_the_embed(archive_dir: Path) -> None:
+    flat = (
+        "Good morning good people - just a quick test from my Astro app that posts to "
+        "Mastodon and Bluesky at the same time.\n\n[image or embed]\n"
+        "— Raymond Camden (@raymondcamden.com) March 10, 2026 at 9:06 AM\n"
+    )
+    embed = SOCIAL / "raymondcamden2023__social-poster-astro.md"
+    for order in ((flat, embed), (embed, flat)):
+        folder = archive_dir / str(order[0] is flat)
+        with Archive(folder) as archive:
+            for item in order:
+                data = item.encode() if isinstance(item, str) else item.read_bytes()
+                archive.save_documents(
+                    [extract_bytes(data, "copy.txt" if item is flat else "a.md")]
+                )
+            bluesky = archive.tweets(platform="bluesky")
+            assert [t.key for t in bluesky] == [RAYMOND]
+            assert sorted(s.path for s in bluesky[0].sources) == ["a.md", "copy.txt"]

@@ -537,3 +537,73 @@ def test_extraction_keeps_only_what_validation_accepts_from_titles_and_addresses
     assert found.tweet.links == (Link("https://t.co/abc", "example.org/x", None),)
     assert doc.source.url is None
     validate_document(doc.to_dict())
+
+
+# --- Bluesky, Mastodon and Threads records (issue 13) ----------------------------------------
+
+BSKY = {
+    "key": "bsky:did:plc:4tan3ugu55i2u3hmtblu7wf5/3mgpk65ei7d2u",
+    "platform": "bluesky",
+    "id": "3mgpk65ei7d2u",
+    "uri": "at://did:plc:4tan3ugu55i2u3hmtblu7wf5/app.bsky.feed.post/3mgpk65ei7d2u",
+    "url": "https://bsky.app/profile/did:plc:4tan3ugu55i2u3hmtblu7wf5/post/3mgpk65ei7d2u",
+    "handle": "raymondcamden.com",
+    "text": "Good morning",
+}
+TOOT = {
+    "key": "mastodon:chaos.social/111669542081808946",
+    "platform": "mastodon",
+    "id": "111669542081808946",
+    "url": "https://chaos.social/@foosel/111669542081808946",
+    "handle": "foosel@chaos.social",
+}
+THREAD = {
+    "key": "threads:DAz8OChy_-9",
+    "platform": "threads",
+    "id": "DAz8OChy_-9",
+    "url": "https://www.threads.com/@darrell_tw_/post/DAz8OChy_-9",
+    "handle": "darrell_tw_",
+}
+
+
+@pytest.mark.parametrize(
+    ("base", "fields", "expected"),
+    [
+        (BSKY, {"handle": "../../evil"}, 'handle "../../evil" is not a Bluesky handle'),
+        (BSKY, {"handle": "RaymondCamden.com"}, "is not a Bluesky handle"),
+        (BSKY, {"key": "3mgpk65ei7d2u"}, 'key "3mgpk65ei7d2u" is not the record\'s key'),
+        (BSKY, {"id": ".."}, 'id ".." is not a Bluesky post id'),
+        (
+            BSKY,
+            {"uri": "at://did:plc:4tan3ugu55i2u3hmtblu7wf5/app.bsky.feed.like/3mgpk65ei7d2u"},
+            "uri",
+        ),
+        (BSKY, {"url": "javascript:alert(1)"}, "is not an http(s) URL"),
+        (BSKY, {"id": None, "uri": None, "url": None}, "a Bluesky record has no id"),
+        (
+            TOOT,
+            {"url": "https://fosstodon.org/@foosel/111669542081808946"},
+            "is not the record's key",
+        ),
+        (TOOT, {"id": "12x"}, 'id "12x" is not a Mastodon post id'),
+        (TOOT, {"handle": "foosel"}, 'handle "foosel" is not a Mastodon handle'),
+        (THREAD, {"key": "threads:daz8ochy_-9"}, "is not the record's key"),
+        (THREAD, {"handle": ".dot"}, "is not a Threads handle"),
+        (THREAD, {"uri": "at://x"}, "is not a Threads post URI"),
+    ],
+)
+def test_each_platforms_record_is_checked_by_its_rules(base, fields, expected) -> None:
+    with pytest.raises(RecordError) as caught:
+        validate_record({**base, **fields})
+    assert expected in str(caught.value)
+
+
+def test_valid_records_of_each_platform_pass() -> None:
+    for record in (BSKY, TOOT, THREAD):
+        assert validate_record(record).platform == record["platform"]
+    stoot = {"key": "mastodon:fosstodon.org/108896692414393920", "platform": "mastodon",
+             "id": "108896692414393920"}  # fmt: skip
+    assert validate_record(stoot).url is None
+    flat = {"key": "bsky:t-0123456789abcdef", "platform": "bluesky", "handle": "a.bsky.social",
+            "text": "hi"}  # fmt: skip
+    assert validate_record(flat).id is None

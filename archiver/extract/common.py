@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from archiver import dates
+from archiver import dates, platforms
 from archiver.entities import Entities, extract_entities
 from archiver.model import LANG_TAG, Link, Media, Tweet, make_key, status_url
 
@@ -31,6 +31,10 @@ _PROFILE = re.compile(
 # copies; "--" and U+2015/U+2013 in hand-made text copies.
 _DASHES = ("\u2014", "&mdash;", "&#8212;", "&#x2014;", "\u2015", "--", "\u2013")
 _HANDLE_GROUP = re.compile(r"\(\s*[@\uff20]([A-Za-z0-9_]{1,15})\s*\)")
+# A Bluesky credit's handle is a host name ("— Name (@name.bsky.social) date").
+_BSKY_GROUP = re.compile(
+    rf"\(\s*[@\uff20]([A-Za-z0-9_]{{1,15}}|{platforms.BSKY_HANDLE.pattern})\s*\)"
+)
 MAX_NAME = 80
 # Ids are 64-bit: snowflakes since late 2010, small sequential numbers before.
 MAX_ID = 2**63 - 1
@@ -82,18 +86,19 @@ class Credit:
     before: str
 
 
-def parse_credit(line: str) -> Credit | None:
+def parse_credit(line: str, *, bluesky: bool = False) -> Credit | None:
     """Parse a credit line; the handle is the last ``(@handle)`` group that ends the credit.
 
     ``date_text`` is what follows the handle (empty when missing); it must read as a date
     when present, so ``— Follow us (@foo) for more`` in prose is not a credit. Scans the
-    line a bounded number of times: no regex backtracking over hostile input.
+    line a bounded number of times: no regex backtracking over hostile input. ``bluesky``:
+    a handle may also be a host name (a Bluesky post's credit).
     """
     if "(" not in line or ("@" not in line and "\uff20" not in line):
         return None
     # Only the last three groups are tried: keeping every match of a hostile line of millions
     # of "(@a)" cost gigabytes.
-    groups = deque(_HANDLE_GROUP.finditer(line), maxlen=3)
+    groups = deque((_BSKY_GROUP if bluesky else _HANDLE_GROUP).finditer(line), maxlen=3)
     for group in reversed(groups):
         rest = line[group.end() :].strip()
         if rest and dates.parse_shown_date(rest) is None:

@@ -23,7 +23,7 @@ from lxml import etree
 
 from archiver import dates, platforms
 from archiver.extract.common import shown_day
-from archiver.model import LANG_TAG, Found, Media, Tweet
+from archiver.model import LANG_TAG, Found, Media, Tweet, make_key
 
 #: Lower-cased signs on a page's bytes that it may hold one of these embeds as markup.
 SIGNS = (b"data-bluesky-uri", b"mastodon-embed", b"data-embed-url", b"data-text-post-permalink")
@@ -239,6 +239,28 @@ def _credit(
         if handle and author is None:
             author = _DASH.sub("", " ".join(lead.split())).rstrip("( ").strip() or None
     return author, handle, date_text
+
+
+def flattened_bluesky(
+    *, handle: str, author: str, date_text: str | None, text: str, media: bool
+) -> Tweet:
+    """A Bluesky post read from a text copy (``— Name (@handle) date`` under its lines): no
+    id, so keyed by a digest of handle, shown day and text (``bsky:t-`` and 16 hex digits)
+    until a copy with its record key merges it in."""
+    handle = handle.lower()
+    shown = shown_day(date_text, None, None)
+    day = shown.isoformat() if shown else None
+    return Tweet(
+        key="bsky:" + make_key(None, handle, day, text),
+        author=author,
+        handle=handle,
+        date=day,
+        text=text,
+        mentions=platforms.bluesky_mentions(text),
+        hashtags=platforms.bluesky_hashtags(text),
+        media=(Media("https://bsky.app/profile/" + handle, _PLACEHOLDER),) if media else (),
+        platform=platforms.BLUESKY,
+    )
 
 
 def post_record(

@@ -24,6 +24,7 @@ from archiver import dates
 from archiver.entities import weighted_length
 from archiver.extract.boundary import ITEM_MARKER, Candidate, Page, Verdict, verdict
 from archiver.extract.common import Credit, make_tweet, parse_credit
+from archiver.extract.social import flattened_bluesky
 from archiver.model import Found
 
 MAX_WEIGHT = 280
@@ -81,7 +82,7 @@ def _is_credit(line: _Line) -> bool:
     return (
         bool(stripped)
         and stripped[0] in "\u2014\u2015-\u2013&"
-        and parse_credit(line.raw) is not None
+        and parse_credit(line.raw, bluesky=True) is not None
     )
 
 
@@ -89,11 +90,12 @@ def extract_text(text: str) -> list[Found]:
     """Every flattened tweet in a text, in order."""
     if "(" not in text or "@" not in text and "\uff20" not in text:
         return []
+    text, with_media = _bluesky_placeholders(text)
     lines = _lines(text)
     credits = [
         (i, credit)
         for i, line in enumerate(lines)
-        if "(" in line.raw and (credit := parse_credit(line.raw)) is not None
+        if "(" in line.raw and (credit := parse_credit(line.raw, bluesky=True)) is not None
     ]
     if not credits:
         return []
@@ -109,13 +111,22 @@ def extract_text(text: str) -> list[Found]:
         body, first, alternative = _body(lines, i, credit, reach, page)
         if not body:
             continue
-        tweet = make_tweet(
-            tweet_id=None,
-            handle=credit.handle,
-            author=credit.author,
-            date_text=date_text or None,
-            text=_GLUED_MEDIA.sub(" ", "\n".join(body)),
-        )
+        if "." in credit.handle:  # a Bluesky post's credit: its handle is a host name
+            tweet = flattened_bluesky(
+                handle=credit.handle,
+                author=credit.author,
+                date_text=date_text or None,
+                text="\n".join(body),
+                media=i in with_media,
+            )
+        else:
+            tweet = make_tweet(
+                tweet_id=None,
+                handle=credit.handle,
+                author=credit.author,
+                date_text=date_text or None,
+                text=_GLUED_MEDIA.sub(" ", "\n".join(body)),
+            )
         if alternative is not None:
             tweet = replace(
                 tweet, text_uncertain=True, text_alternative=_GLUED_MEDIA.sub(" ", alternative)
@@ -124,6 +135,31 @@ def extract_text(text: str) -> list[Found]:
         snippet = "\n".join(x.raw for x in lines[first : last + 1])
         found.append(Found(tweet=tweet, snippet=snippet, markup="flattened text"))
     return found
+
+
+# A Bluesky embed copied to text: its "[image or embed]" link (escaped by Markdown tools) stands
+# on its own line, after an empty one, right above the credit.
+_PLACEHOLDER = re.compile(
+    r"\n[ \t]*\n[ \t]*\\?\[image or embed\\?\][ \t]*\n"
+    r"(?=[ \t]*(?:\u2014|&mdash;|---?)[^\n]*\(@[^\s()]+\.)"
+)
+
+
+def _bluesky_placeholders(text: str) -> tuple[str, set[int]]:
+    """``text`` without the Bluesky media placeholders that sit above a credit (the post's
+    lines are then read up to that credit as for a tweet), and the line numbers of those
+    credits in the result."""
+    if "image or embed" not in text:
+        return text, set()
+    lines: set[int] = set()
+    out: list[str] = []
+    pos = 0
+    for match in _PLACEHOLDER.finditer(text):
+        out.append(text[pos : match.start()] + "\n")
+        pos = match.end()
+        lines.add("".join(out).count("\n"))
+    out.append(text[pos:])
+    return "".join(out), lines
 
 
 def _page(lines: list[_Line], reaches: list[tuple[int, list[tuple[int, bool]]]]) -> Page:
