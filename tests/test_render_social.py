@@ -64,6 +64,7 @@ def test_each_platform_card_shows_its_conventions(
     audit_page(out / page, out)
     if tweet.text is None:
         assert "embedded this post" in html and "Post id" in html
+        assert ("(from the id, unofficial)" in html) == (label == "Threads")
     else:
         assert 'href="https://bsky.app/hashtag/rstats"' in html  # the platform's tag page
 

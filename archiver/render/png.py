@@ -594,7 +594,8 @@ def _view(tweet: Tweet) -> _View:
             (label, value)
             for label, value in (
                 ("Post id" if label else "Tweet id", _line_text(tweet.id)),
-                ("Created", when_label),
+                # Threads: read by Instagram's id scheme, which Meta does not document.
+                ("Created (from id)" if tweet.platform == "threads" else "Created", when_label),
             )
             if value
         )
