@@ -171,3 +171,9 @@ def test_a_flattened_bluesky_copy_merges_into_the_embed(archive_dir: Path) -> No
             bluesky = archive.tweets(platform="bluesky")
             assert [t.key for t in bluesky] == [RAYMOND]
             assert sorted(s.path for s in bluesky[0].sources) == ["a.md", "copy.txt"]
+
+
+def test_extracting_the_folder_finds_every_post_jsx_too(archive_dir: Path) -> None:
+    result = run("extract", str(SOCIAL), "--archive", str(archive_dir))
+    assert result.exit_code == 0
+    assert "found 27 embeds: 27 new" in result.output  # the .tsx components are read too

@@ -44,13 +44,20 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mdx", ".qmd", ".rmd")
 RST_SUFFIXES = (".rst", ".rest")
 TEXT_SUFFIXES = (".txt", ".text")
+# React/Next components paste embeds as JSX (a Bluesky blockquote with className); read as text.
+JSX_SUFFIXES = (".jsx", ".tsx")
 ORG_SUFFIXES = (".org",)
 ASCIIDOC_SUFFIXES = (".adoc", ".asciidoc")
 NOTEBOOK_SUFFIXES = (".ipynb",)
 WXR_SUFFIXES = (".xml", ".wxr")
 SOURCE_SUFFIXES = ORG_SUFFIXES + ASCIIDOC_SUFFIXES + NOTEBOOK_SUFFIXES + WXR_SUFFIXES
 DOCUMENT_SUFFIXES = (
-    HTML_SUFFIXES + MARKDOWN_SUFFIXES + RST_SUFFIXES + TEXT_SUFFIXES + SOURCE_SUFFIXES
+    HTML_SUFFIXES
+    + MARKDOWN_SUFFIXES
+    + RST_SUFFIXES
+    + TEXT_SUFFIXES
+    + JSX_SUFFIXES
+    + SOURCE_SUFFIXES
 )
 MAX_BYTES = 256 * 1024 * 1024
 
