@@ -177,3 +177,14 @@ def test_extracting_the_folder_finds_every_post_jsx_too(archive_dir: Path) -> No
     result = run("extract", str(SOCIAL), "--archive", str(archive_dir))
     assert result.exit_code == 0
     assert "found 27 embeds: 27 new" in result.output  # the .tsx components are read too
+
+
+def test_an_export_of_every_platform_imports_identical(
+    social_archive: Path, tmp_path: Path
+) -> None:
+    exported = run("export", "--archive", str(social_archive)).output
+    (tmp_path / "all.jsonl").write_text(exported, encoding="utf-8")
+    result = run("import", str(tmp_path / "all.jsonl"), "--archive", str(tmp_path / "copy"))
+    assert result.exit_code == 0, result.output
+    again = run("export", "--archive", str(tmp_path / "copy")).output
+    assert again == exported
