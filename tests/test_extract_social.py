@@ -229,3 +229,23 @@ def test_flattened_bluesky_posts_in_text_copies() -> None:
     assert tweets["jack"].platform == "x"
     for tweet in tweets.values():
         assert validate_record(tweet.to_dict()) == tweet
+
+
+def test_a_tool_made_bluesky_variant() -> None:
+    # bagrounds-style: the URI attribute holds a bsky.app URL, the credit is one link, ISO date.
+    text = (
+        '<blockquote class="bluesky-embed" data-bluesky-uri="https://bsky.app/profile/'
+        'emilyliu.me/post/3lbq7mxsiek2v"><p>also, any replies in this thread will appear as '
+        'comments</p>&mdash; <a href="https://bsky.app/profile/emilyliu.me">Emily Liu '
+        '(@emilyliu.me)</a> <a href="https://bsky.app/profile/emilyliu.me/post/3lbq7mxsiek2v">'
+        "2024-11-24</a></blockquote>"
+    )
+    (tweet,) = found(text, "note.html")
+    assert (tweet.key, tweet.handle, tweet.author, tweet.date) == (
+        "bsky:emilyliu.me/3lbq7mxsiek2v",
+        "emilyliu.me",
+        "Emily Liu",
+        "2024-11-24",
+    )
+    assert tweet.uri is None and tweet.text.startswith("also, any replies")
+    assert validate_record(tweet.to_dict()) == tweet
