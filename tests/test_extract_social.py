@@ -249,3 +249,12 @@ def test_a_tool_made_bluesky_variant() -> None:
     )
     assert tweet.uri is None and tweet.text.startswith("also, any replies")
     assert validate_record(tweet.to_dict()) == tweet
+
+
+def test_many_unclosed_embed_blockquotes_take_linear_time() -> None:
+    import time
+
+    page = '<blockquote class="bluesky-embed" data-bluesky-uri="x">' * 50_000
+    start = time.perf_counter()
+    assert found(page, "hostile.html") == []
+    assert time.perf_counter() - start < 10  # a search per start tag took minutes

@@ -15,6 +15,7 @@ those are stubs with the handle.
 
 from __future__ import annotations
 
+import bisect
 import re
 from html import unescape
 
@@ -39,6 +40,7 @@ _TAG = re.compile(
 _ATTR = re.compile(r"([A-Za-z_:][-\w:.]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+))")
 _END = re.compile(r"</blockquote\s*>", re.IGNORECASE)
 _MAX_BODY = 100_000
+_SOCIAL_ATTRS = frozenset({"data-bluesky-uri", "data-embed-url", "data-text-post-permalink"})
 # Hugo ({{< bluesky link="URL" >}}, {{< toot "URL" >}}) and Liquid/Nunjucks ({% stoot "server",
 # "id" %}, comma optional) shortcodes. An unquoted argument (a template variable) names no post.
 _SHORTCODE = re.compile(
@@ -62,8 +64,18 @@ def social_elements(text: str) -> list[tuple[int, Found]]:
     if not any(sign in text for sign in _SIGN_TEXTS):
         return []
     out = []
+    # Every "</blockquote>" once, found again by bisection: a search per start tag was
+    # quadratic on a page of unclosed blockquotes.
+    closes: list[re.Match[str]] | None = None
     for match in _TAG.finditer(text):
-        found = _element(text, match)
+        attrs = _attrs(match.group(2))
+        if (
+            match.group(1).lower() == "blockquote"
+            and closes is None
+            and _SOCIAL_ATTRS & attrs.keys()
+        ):
+            closes = list(_END.finditer(text))
+        found = _element(text, match, attrs, closes or [])
         if found is not None:
             out.append((match.start(), found))
     return out
@@ -97,9 +109,10 @@ def _attrs(raw: str) -> dict[str, str]:
     return out
 
 
-def _element(text: str, match: re.Match[str]) -> Found | None:
+def _element(
+    text: str, match: re.Match[str], attrs: dict[str, str], closes: list[re.Match[str]]
+) -> Found | None:
     tag = match.group(1).lower()
-    attrs = _attrs(match.group(2))
     if tag == "iframe":
         classes = (attrs.get("class") or attrs.get("classname") or "").split()
         src = attrs.get("src") or ""
@@ -107,7 +120,10 @@ def _element(text: str, match: re.Match[str]) -> Found | None:
         if status is None or not ("mastodon-embed" in classes or "/embed" in src):
             return None
         return _mastodon(status, None, match.group(0), "mastodon iframe")
-    end = _END.search(text, match.end(), match.end() + _MAX_BODY)
+    if not _SOCIAL_ATTRS & attrs.keys():
+        return None
+    at = bisect.bisect_left(closes, match.end(), key=lambda close: close.start())
+    end = closes[at] if at < len(closes) and closes[at].start() - match.end() <= _MAX_BODY else None
     body = text[match.end() : end.start()] if end else ""
     snippet = text[match.start() : end.end()] if end else match.group(0)
     if "data-bluesky-uri" in attrs:
