@@ -4,6 +4,7 @@ distractor kind."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from archiver import platforms
 from archiver.dates import parse_shown_date
 from archiver.extract import extract_bytes
+from archiver.extract.social import social_elements
 from archiver.validate import validate_record
 
 CORPUS = Path(__file__).parent.parent.parent / "shared/corpus-social"
@@ -252,9 +254,9 @@ def test_a_tool_made_bluesky_variant() -> None:
 
 
 def test_many_unclosed_embed_blockquotes_take_linear_time() -> None:
-    import time
-
+    # (extract_bytes refuses such a page as too deep for the HTML parser; the text reader
+    # runs on Markdown too, where nothing refuses it)
     page = '<blockquote class="bluesky-embed" data-bluesky-uri="x">' * 50_000
     start = time.perf_counter()
-    assert found(page, "hostile.html") == []
+    assert social_elements(page) == []
     assert time.perf_counter() - start < 10  # a search per start tag took minutes
