@@ -185,7 +185,8 @@ def _string(value: object, what: str, limit: int, *, empty: bool = False) -> str
     if len(value) > limit:
         raise RecordError(f"{what} is {len(value):,} characters long (at most {limit:,})")
     # Extraction removes NULs; a lone surrogate (JSON "\ud800") has no UTF-8 form to store.
-    bad = _UNSTORABLE.search(value)
+    # (Most strings are ASCII, which can hold neither a surrogate nor, after the test, a NUL.)
+    bad = None if value.isascii() and "\x00" not in value else _UNSTORABLE.search(value)
     if bad:
         kind = "a NUL character" if bad.group() == "\x00" else "a lone surrogate"
         raise RecordError(f"{what} holds {kind} (character {bad.start() + 1:,})")
