@@ -323,7 +323,7 @@ def same_tweet(a: Tweet, b: Tweet) -> bool:
     if a.platform != b.platform:
         return False
     if a.id and b.id:
-        return a.key == b.key
+        return a.key == b.key or _same_bluesky_post(a, b)
     if not (a.handle and b.handle and a.text and b.text):
         return False
     if a.handle.casefold() != b.handle.casefold():
@@ -333,6 +333,18 @@ def same_tweet(a: Tweet, b: Tweet) -> bool:
     if normalized_text(a.text) == normalized_text(b.text):
         return True
     return _took_in_lines(a, b) or _took_in_lines(b, a)
+
+
+def _same_bluesky_post(a: Tweet, b: Tweet) -> bool:
+    """One Bluesky post keyed two ways: by its author's handle (embedded by URL only) and by
+    the author's DID (the full embed). The record key is unique within an author's repository,
+    so the same key by the same handle is the same post."""
+    return (
+        a.platform == b.platform == "bluesky"
+        and a.id == b.id
+        and bool(a.handle and b.handle)
+        and a.handle.casefold() == b.handle.casefold()  # type: ignore[union-attr]
+    )
 
 
 def _took_in_lines(flat: Tweet, other: Tweet) -> bool:

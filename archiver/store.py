@@ -408,9 +408,24 @@ class Archive:
             if row["arm"] and theirs != mine and not (theirs and mine and _suffix(theirs, mine)):
                 continue
             found[row["key"]] = (self._load_row(row), row["first_seen"])
+        for row in self._bluesky_twins(tweet):
+            found.setdefault(row["key"], (self._load_row(row), row["first_seen"]))
         return [
             (t, seen) for t, seen in found.values() if t.key == tweet.key or same_tweet(t, tweet)
         ]
+
+    def _bluesky_twins(self, tweet: Tweet) -> Iterable[sqlite3.Row]:
+        """The other key of a Bluesky post: by handle for a DID-keyed record (one key lookup),
+        by DID for a handle-keyed one (the handle's records, by the handle index)."""
+        if tweet.platform != platforms.BLUESKY or not (tweet.id and tweet.handle):
+            return ()
+        if tweet.key.startswith("bsky:did:"):
+            twin = f"bsky:{tweet.handle.casefold()}/{tweet.id}"
+            return self.conn.execute(f"SELECT {_COLUMNS} FROM tweets WHERE key = ?", (twin,))
+        return self.conn.execute(
+            f"SELECT {_COLUMNS} FROM tweets WHERE handle = ? AND key LIKE ? ESCAPE '\\'",
+            (tweet.handle, "bsky:did:%/" + tweet.id.replace("_", "\\_").replace("%", "\\%")),
+        )
 
     def _upsert(self, tweet: Tweet) -> tuple[str, str]:
         """Insert or merge one tweet; returns (``new``/``updated``/``unchanged``, key)."""
@@ -420,6 +435,9 @@ class Archive:
             merged = merge(merged, other) if rank(merged) >= rank(other) else merge(other, merged)
         if merged.platform == "x" and merged.id and merged.key != merged.id:
             merged = replace(merged, key=merged.id)
+        dids = [k for k in (merged.key, *(o.key for o, _ in matches)) if k.startswith("bsky:did:")]
+        if dids and merged.key != min(dids):
+            merged = replace(merged, key=min(dids))  # a DID outlives the handle it had
         if merged.sources:
             merged = merged.with_sources(())
         if (

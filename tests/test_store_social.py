@@ -13,7 +13,7 @@ from archiver.errors import NotFoundError
 from archiver.extract import extract_bytes
 from archiver.store import Archive, Selection
 
-from .conftest import SHARED
+from .conftest import SHARED, need_shared
 
 SOCIAL = SHARED / "corpus-social"
 FILES = sorted(SOCIAL.glob("*_*"))
@@ -188,3 +188,37 @@ def test_an_export_of_every_platform_imports_identical(
     assert result.exit_code == 0, result.output
     again = run("export", "--archive", str(tmp_path / "copy")).output
     assert again == exported
+
+
+@pytest.mark.parametrize("stub_first", [True, False])
+def test_a_bluesky_post_by_url_and_by_embed_is_one_record(
+    archive_dir: Path, stub_first: bool
+) -> None:
+    need_shared()
+    full = (SHARED / "corpus-social" / "drmowinckels__ollama-index.md").read_bytes()
+    stub = b'{{< bluesky link="https://bsky.app/profile/drmowinckels.io/post/3liwdo3taty2y" >}}\n'
+    docs = [extract_bytes(stub, "stub.md"), extract_bytes(full, "full.md")]
+    if not stub_first:
+        docs.reverse()
+    with Archive(archive_dir) as archive:
+        for d in docs:
+            archive.save_documents([d])
+        posts = archive.tweets(platform="bluesky")
+        assert len(posts) == 1
+        (post,) = posts
+        assert post.key == "bsky:did:plc:sgdhwgqd2ulz4zf5i4n4clnd/3liwdo3taty2y"
+        assert post.text and post.handle == "drmowinckels.io"
+        assert sorted(s.path for s in post.sources) == ["full.md", "stub.md"]
+        both = archive.get("https://bsky.app/profile/drmowinckels.io/post/3liwdo3taty2y")
+        assert both.key == post.key
+
+
+def test_a_bluesky_post_by_url_and_by_embed_in_one_article_counts_once() -> None:
+    need_shared()
+    full = (SHARED / "corpus-social" / "drmowinckels__ollama-index.md").read_bytes()
+    stub = (
+        b'\n\n{{< bluesky link="https://bsky.app/profile/drmowinckels.io/post/3liwdo3taty2y" >}}\n'
+    )
+    doc = extract_bytes(full + stub, "both.md")
+    keys = [f.tweet.key for f in doc.found if f.tweet.platform == "bluesky"]
+    assert keys == ["bsky:did:plc:sgdhwgqd2ulz4zf5i4n4clnd/3liwdo3taty2y"]

@@ -132,6 +132,8 @@ def _canonical(text: str, fmt: str) -> str | None:
 def _copy_keys(tweet: Tweet) -> list[tuple[str, ...]]:
     """What copies of ``tweet`` must share (``same_tweet``): the id, or handle and text."""
     keys = [("id", tweet.key)] if tweet.id else []  # a record's key holds its platform and id
+    if tweet.platform == "bluesky" and tweet.id and tweet.handle:
+        keys.append(("bluesky", tweet.handle.casefold(), tweet.id))  # by handle or by DID
     if tweet.handle and tweet.text:
         keys.append(("text", tweet.platform, tweet.handle.casefold(), normalized_text(tweet.text)))
     return keys
