@@ -264,7 +264,7 @@
     }
     results.hidden = false;
     browse.hidden = true;
-    shown.textContent = docs.length + (docs.length === 1 ? " tweet" : " tweets");
+    shown.textContent = docs.length + (docs.length === 1 ? " post" : " posts");
     page(started);
   }
 

@@ -136,12 +136,12 @@ def test_index_searches_offline(browser: Any, archive: Path) -> None:
         assert page.is_visible("#search") and not page.is_visible("#results")
         shot(page, "index-light.png")
 
-        assert run_search(page, "#CORIM") == "1 tweet"
+        assert run_search(page, "#CORIM") == "1 post"
         assert hit_keys(page) == [PLANTE.key]
         assert not page.is_visible("#browse")
         shot(page, "index-search-corim.png")
 
-        assert run_search(page, "#حاسوبيات") == "1 tweet"
+        assert run_search(page, "#حاسوبيات") == "1 post"
         assert hit_keys(page) == [ARABIC.key]
         run_search(page, "#keepctr")  # a prefix, while typing #KeepCtrl
         assert hit_keys(page) == [EMOJI.key]
@@ -153,7 +153,7 @@ def test_index_searches_offline(browser: Any, archive: Path) -> None:
         assert hit_keys(page) == [LACTUALITE.key, PLANTE.key]
         run_search(page, "valerie")  # without its accent, as the full-text index folds it
         assert hit_keys(page) == [LACTUALITE.key, PLANTE.key]
-        assert run_search(page, "#nothing-like-this") == "0 tweets"
+        assert run_search(page, "#nothing-like-this") == "0 posts"
         assert hit_keys(page) == []
 
         run_search(page, article=article_id(SEED))
@@ -182,7 +182,7 @@ def test_index_without_javascript_is_plain_links(browser: Any, archive: Path) ->
         assert visible_keys(page) == [t.key for t in STORED]
         assert not page.is_visible("#search")
         # Every tweet is reachable: the month listings, chained newest to oldest.
-        page.click("text=All tweets, newest first")
+        page.click("text=All posts, newest first")
         seen = []
         while True:
             seen += page.eval_on_selector_all(

@@ -112,7 +112,7 @@ def test_search_finds_what_the_archive_finds(browser: Any, site: Path) -> None: 
                 fields.get("since", ""),
                 fields.get("until", ""),
             )
-            assert stated == f"{len(expected)} tweet{'' if len(expected) == 1 else 's'}", fields
+            assert stated == f"{len(expected)} post{'' if len(expected) == 1 else 's'}", fields
             found = hit_keys(page, every=True)
             assert len(found) == len(set(found)), fields
             assert set(found) == expected, fields
@@ -135,5 +135,5 @@ def test_results_come_newest_first_and_typing_settles(browser: Any, site: Path) 
             tagged = {
                 t.key for t in archive.iter_tweets() if any(h.startswith("ba") for h in t.hashtags)
             }
-        assert page.text_content("#shown") == f"{len(tagged)} tweets"
+        assert page.text_content("#shown") == f"{len(tagged)} posts"
         assert problems == []

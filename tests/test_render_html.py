@@ -375,14 +375,14 @@ def test_index_shows_counts_newest_cards_months_and_a_hidden_search(tmp_path: Pa
     build_archive(tmp_path)
     index = read(tmp_path, "index.html")
     assert (
-        "<strong>6</strong> tweets by <strong>5</strong> handles, quoted in "
+        "<strong>6</strong> posts by <strong>5</strong> handles, quoted in "
         "<strong>4</strong> articles" in index
     )
     order = [index.index(f'id="t-{t.key}"') for t in STORED]
     assert order == sorted(order)
     # The search form is hidden until its script shows it: without JS, plain links.
     assert '<form id="search" class="filter" role="search" hidden>' in index
-    assert '<a href="months/2023-04/1.html">All tweets, newest first</a>' in index
+    assert '<a href="months/2023-04/1.html">All posts, newest first</a>' in index
     for month in ("2023-04", "2021-04", "2021-01", "2020-01", "undated"):
         assert f'<a href="months/{month}/1.html">' in index
     # The one inline script may add the index's scripts, nothing else may run.
@@ -521,7 +521,7 @@ def test_article_page_shows_its_tweets_in_order_and_each_links_back(tmp_path: Pa
     page = read(tmp_path, article_relpath(SEED))
     assert "<code><bdi>seeds/aimf-corim-villes-diplomatie-2023.txt</bdi></code> (text)" in page
     assert '<time datetime="2024-05-02T09:15:00Z">May 2, 2024 · 09:15 UTC</time>' in page
-    assert "<strong>3</strong> tweets embedded, in order of appearance" in page
+    assert "<strong>3</strong> posts embedded, in order of appearance" in page
     order = [page.index(f'id="t-{key}"') for key in ARTICLES[0].keys]
     assert order == sorted(order)
     # The emoji tweet was quoted by two articles: its card links to both, from either page.
