@@ -22,7 +22,8 @@ from archiver.errors import ArchiverError
 from archiver.extract.warc import is_warc
 from archiver.model import Tweet
 from archiver.pipeline import Skipped, extract_paths, import_files, is_address, iter_planned
-from archiver.store import Archive, Selection
+from archiver.queries import Selection
+from archiver.store import Archive
 
 DEFAULT_ARCHIVE = "archive"
 

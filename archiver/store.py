@@ -10,7 +10,8 @@ newer archiver is refused rather than guessed at; an older one is migrated in pl
 
 Every statement of the write path finds its rows through an index (``tests/test_store.py``
 checks the query plans), so a write costs the same in an empty archive and in one of millions
-of tweets. Reads stream: records come out in chunks, never all at once.
+of tweets. Reads (``archiver.queries``, the reading half of ``Archive``) stream: records
+come out in chunks, never all at once.
 
 Writes happen in short ``BEGIN IMMEDIATE`` transactions with a generous busy timeout, so two
 ``archiver extract`` runs on one archive queue instead of failing, and a crash or kill loses
@@ -32,9 +33,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from archiver import platforms
-from archiver.errors import ArchiveError, NotFoundError
+from archiver.errors import ArchiveError
 from archiver.model import (
-    Article,
     Document,
     Found,
     Source,
@@ -45,14 +45,13 @@ from archiver.model import (
     same_tweet,
 )
 from archiver.paths import safe_join
+from archiver.queries import Queries
 from archiver.schema import FLUSH_FTS, SCHEMA_VERSION, migrate
 
 T = TypeVar("T")
 
 DB_NAME = "archive.sqlite"
 BUSY_TIMEOUT_MS = 60_000
-#: Rows read per round trip when streaming records (and their sources) out of the archive.
-CHUNK = 500
 #: The page cache of a connection: the b-trees of a million-tweet archive's hot indexes stay in
 #: memory, so a write does not grow slower with the archive (SQLite's default is 2 MB).
 CACHE_KIB = 64 * 1024
@@ -65,44 +64,6 @@ UNION ALL SELECT 0, {_COLUMNS} FROM tweets WHERE key = ?2
 UNION ALL SELECT 1, {_COLUMNS} FROM tweets WHERE handle = ?3 AND sort_time >= ?4 AND sort_time < ?5
 UNION ALL SELECT 1, {_COLUMNS} FROM tweets WHERE handle = ?3 AND sort_time = ''
 """
-
-
-@dataclass(frozen=True)
-class Appearance:
-    """Where a tweet was found: the source, its order in the article, and the evidence."""
-
-    source: Source
-    read_at: str
-    position: int
-    markup: str
-    snippet: str
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which tweets a command reads (``list``, ``export``, ``render``): every field narrows it.
-
-    ``keys`` are keys, status ids or post URLs; ``platform`` is one of
-    ``archiver.platforms.NAMES``; ``source`` matches part of an article's
-    path, URL or title; ``since``/``until`` are ``YYYY-MM-DD``, inclusive.
-    """
-
-    keys: tuple[str, ...] = ()
-    handle: str | None = None
-    platform: str | None = None
-    since: str | None = None
-    until: str | None = None
-    source: str | None = None
-    limit: int | None = None
-
-
-@dataclass(frozen=True)
-class Gone:
-    """A record merged into another: its key, and the handle and time it was listed under."""
-
-    key: str
-    handle: str | None
-    sort_time: str
 
 
 class _Tally:
@@ -135,7 +96,7 @@ def _record_json(tweet: Tweet) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
-class Archive:
+class Archive(Queries):
     """An archive folder and its SQLite database; use as a context manager."""
 
     def __init__(self, folder: Path, *, create: bool = True) -> None:
@@ -493,181 +454,6 @@ class Archive:
         if self._any_gone():
             self.conn.execute("DELETE FROM gone WHERE key = ?", (tweet.key,))
 
-    # -- reading ---------------------------------------------------------------------------
-
-    def _load_row(self, row: sqlite3.Row) -> Tweet:
-        return Tweet.from_dict(json.loads(row["record"]))
-
-    def _sources_of(self, keys: list[str]) -> dict[str, list[Source]]:
-        out: dict[str, list[Source]] = {k: [] for k in keys}
-        for start in range(0, len(keys), CHUNK):
-            chunk = keys[start : start + CHUNK]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                "SELECT a.tweet_key, s.* FROM appearances a JOIN sources s USING (source_id) "
-                f"WHERE a.tweet_key IN ({marks}) GROUP BY a.tweet_key, s.source_id "
-                "ORDER BY s.read_at, s.source_id",
-                chunk,
-            )
-            for row in rows:
-                out[row["tweet_key"]].append(_source(row))
-        return out
-
-    def _stream(self, sql: str, params: Iterable[object] = ()) -> Iterator[Tweet]:
-        """The records a query selects, with their sources, read a chunk at a time."""
-        cursor = self.conn.execute(sql, tuple(params))
-        while rows := cursor.fetchmany(CHUNK):
-            tweets = [self._load_row(r) for r in rows]
-            sources = self._sources_of([t.key for t in tweets])
-            yield from (t.with_sources(tuple(sources[t.key])) for t in tweets)
-
-    def iter_tweets(self, selection: Selection | None = None) -> Iterator[Tweet]:
-        """The selected tweets newest first, with their sources, streamed from the archive."""
-        where, params = _where(selection or Selection(), self._resolve)
-        sql = "SELECT * FROM tweets" + where + " ORDER BY sort_time DESC, key DESC"
-        if selection and selection.limit:
-            sql += f" LIMIT {int(selection.limit)}"
-        return self._stream(sql, params)
-
-    def tweets(self, **selection: object) -> list[Tweet]:
-        """``iter_tweets`` as a list; takes the fields of ``Selection`` as keywords."""
-        return list(self.iter_tweets(Selection(**selection)))  # type: ignore[arg-type]
-
-    def count(self, selection: Selection | None = None) -> int:
-        """How many tweets a selection holds."""
-        where, params = _where(selection or Selection(), self._resolve)
-        return self.conn.execute("SELECT count(*) FROM tweets" + where, params).fetchone()[0]
-
-    def _resolve(self, ref: str) -> str | None:
-        """The key of the tweet that ``ref`` names: a key, an X status id or status URL, or a
-        Bluesky, Mastodon or Threads post URL or AT-URI (a bare number is an X status id)."""
-        lookup = ref.strip()
-        post = platforms.parse_post(lookup)
-        if post is not None:
-            return self._resolve_post(*post)
-        if "/status" in lookup:
-            lookup = lookup.split("/status", 1)[1].split("/", 2)[1].split("?")[0]
-        row = self.conn.execute(
-            "SELECT key FROM tweets WHERE key = ? UNION ALL SELECT key FROM tweets WHERE id = ?",
-            (lookup, lookup),
-        ).fetchone()
-        return row[0] if row else None
-
-    def _resolve_post(self, platform: str, key: str) -> str | None:
-        """A post of another platform by its key; a Bluesky URL naming the author by handle
-        finds the record keyed by DID through the handle (read by its index)."""
-        row = self.conn.execute("SELECT key FROM tweets WHERE key = ?", (key,)).fetchone()
-        if row is None and platform == platforms.BLUESKY and not key.startswith("bsky:did:"):
-            handle, rkey = key[len("bsky:") :].rsplit("/", 1)
-            row = self.conn.execute(
-                "SELECT key FROM tweets WHERE handle = ? AND platform = ? AND key LIKE ? "
-                "ESCAPE '\\'",
-                (handle, platform, "bsky:did:%/" + rkey.replace("_", "\\_")),
-            ).fetchone()
-        return row[0] if row else None
-
-    def get(self, ref: str) -> Tweet:
-        """One tweet by key, id or status URL; NotFoundError when absent."""
-        key = self._resolve(ref)
-        if key is None:
-            raise NotFoundError(f"no tweet with key {ref!r} in {self.folder}")
-        return next(self._stream("SELECT * FROM tweets WHERE key = ?", (key,)))
-
-    def appearances(self, key: str) -> list[Appearance]:
-        """Every place a tweet was found, with the evidence snippet."""
-        rows = self.conn.execute(
-            "SELECT a.position, a.markup, a.snippet, s.* FROM appearances a "
-            "JOIN sources s USING (source_id) WHERE a.tweet_key = ? "
-            "ORDER BY s.read_at, s.source_id, a.position",
-            (key,),
-        )
-        return [
-            Appearance(_source(r), r["read_at"], r["position"], r["markup"], r["snippet"])
-            for r in rows
-        ]
-
-    def search(
-        self, query: str, *, limit: int | None = None, platform: str | None = None
-    ) -> list[Tweet]:
-        """Full-text search (FTS5 syntax; a query that is not valid FTS5 is taken literally),
-        of one platform's posts with ``platform``."""
-        sql = (
-            "SELECT t.* FROM tweets_fts f JOIN tweets t ON t.n = f.rowid "
-            "WHERE tweets_fts MATCH ?1 AND (?2 IS NULL OR t.platform = ?2) ORDER BY rank"
-        )
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        try:
-            return list(self._stream(sql, (query, platform)))
-        except sqlite3.OperationalError:
-            literal = " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
-            return list(self._stream(sql, (literal or '""', platform)))
-
-    def iter_articles(self, keys: Iterable[str] | None = None) -> Iterator[Article]:
-        """Source articles, oldest read first, with the keys of their tweets in order.
-
-        With ``keys``, only the articles in which one of those tweets appeared.
-        """
-        if keys is None:
-            rows: Iterable[sqlite3.Row] = self.conn.execute(
-                "SELECT * FROM sources ORDER BY read_at, source_id"
-            )
-        else:
-            ids: set[int] = set()
-            wanted = list(keys)
-            for start in range(0, len(wanted), CHUNK):
-                chunk = wanted[start : start + CHUNK]
-                ids.update(
-                    r[0]
-                    for r in self.conn.execute(
-                        "SELECT DISTINCT source_id FROM appearances WHERE tweet_key IN "
-                        f"({','.join('?' * len(chunk))})",
-                        chunk,
-                    )
-                )
-            rows = [
-                self.conn.execute("SELECT * FROM sources WHERE source_id = ?", (i,)).fetchone()
-                for i in sorted(ids)
-            ]
-        for row in rows:
-            order = self.conn.execute(
-                "SELECT tweet_key FROM appearances WHERE source_id = ? ORDER BY position",
-                (row["source_id"],),
-            )
-            unique = tuple(dict.fromkeys(r[0] for r in order))
-            yield Article(source=_source(row), read_at=row["read_at"], keys=unique)
-
-    def articles(self) -> list[Article]:
-        """Every source article (``iter_articles`` as a list)."""
-        return list(self.iter_articles())
-
-    def counts(self) -> dict[str, int]:
-        """Numbers of tweets, stubs and sources."""
-        tweets = self.conn.execute("SELECT count(*) FROM tweets").fetchone()[0]
-        stubs = self.conn.execute("SELECT count(*) FROM tweets WHERE text IS NULL").fetchone()[0]
-        sources = self.conn.execute("SELECT count(*) FROM sources").fetchone()[0]
-        return {"tweets": tweets, "stubs": stubs, "sources": sources}
-
-    # -- what changed, for incremental renders ----------------------------------------------
-
-    def last_change(self) -> int:
-        """The number of the archive's latest change (0 for an empty archive)."""
-        return self.conn.execute(
-            "SELECT max(coalesce((SELECT max(seq) FROM tweets), 0), "
-            "coalesce((SELECT max(seq) FROM gone), 0))"
-        ).fetchone()[0]
-
-    def changed_since(self, change: int) -> Iterator[Tweet]:
-        """Tweets added or changed after change number ``change`` (by the ``seq`` index)."""
-        return self._stream("SELECT * FROM tweets WHERE seq > ? ORDER BY seq", (change,))
-
-    def gone_since(self, change: int) -> list[Gone]:
-        """Records merged away after change number ``change``, with where they used to be."""
-        rows = self.conn.execute(
-            "SELECT key, handle, sort_time FROM gone WHERE seq > ? ORDER BY seq", (change,)
-        )
-        return [Gone(r["key"], r["handle"], r["sort_time"] or "") for r in rows]
-
     def get_meta(self, name: str) -> str | None:
         """A small value the archive keeps for its tools (e.g. what a render last saw)."""
         row = self.conn.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
@@ -713,44 +499,6 @@ def _why(exc: sqlite3.DatabaseError, db_path: Path) -> str:
     return str(exc)
 
 
-def _where(selection: Selection, resolve: Callable[[str], str | None]) -> tuple[str, list[object]]:
-    """The WHERE clause (with its parameters) of a selection; ``resolve`` finds keys."""
-    where: list[str] = []
-    params: list[object] = []
-    if selection.keys:
-        keys = [k for k in map(resolve, selection.keys) if k]
-        where.append(f"key IN ({','.join('?' * len(keys))})")
-        params.extend(keys)
-    if selection.handle:
-        where.append("handle = ?")
-        params.append(selection.handle.lstrip("@"))
-    if selection.platform:
-        where.append("platform = ?")
-        params.append(selection.platform)
-    if selection.since:
-        where.append("sort_time >= ?")
-        params.append(selection.since)
-    if selection.until:
-        # Inclusive: every time on the last day sorts before the next day.
-        where.append("sort_time < ?")
-        params.append(_next_day(selection.until))
-    if selection.source:
-        where.append(
-            "key IN (SELECT tweet_key FROM appearances JOIN sources USING "
-            "(source_id) WHERE path LIKE ? OR url LIKE ? OR title LIKE ?)"
-        )
-        params.extend([f"%{selection.source}%"] * 3)
-    return (" WHERE " + " AND ".join(where) if where else ""), params
-
-
-def _next_day(day: str) -> str:
-    """The day after ``YYYY-MM-DD`` (an unparsable value is compared as it is, plus a char)."""
-    try:
-        return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
-    except ValueError:
-        return day + "\uffff"
-
-
 def _stored_id(tweet: Tweet) -> str | None:
     """The ``id`` column: an X status id as it is, another platform's post by its key."""
     if tweet.platform == "x" or tweet.id is None:
@@ -766,14 +514,3 @@ def _sort_time(tweet: Tweet) -> str:
 def _suffix(a: str, b: str) -> bool:
     """Whether one normalized text ends with the other (a text copy that took in a line)."""
     return a.endswith(b) or b.endswith(a)
-
-
-def _source(row: sqlite3.Row) -> Source:
-    return Source(
-        path=row["path"],
-        sha256=row["sha256"],
-        format=row["format"],
-        title=row["title"],
-        url=row["url"],
-        record=row["record"] or None,
-    )

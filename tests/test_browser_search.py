@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from archiver.model import Tweet
+from archiver.queries import Selection
 from archiver.render.html import article_id
 from archiver.render.terms import words
-from archiver.store import Archive, Selection
+from archiver.store import Archive
 
 from .test_browser import hit_keys, offline_page, open_file, run_search, shot
 from .test_render_site import site  # noqa: F401 - the session's 5,000-tweet site

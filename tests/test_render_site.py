@@ -17,11 +17,12 @@ from types import ModuleType
 import pytest
 
 from archiver.model import Document, Found
+from archiver.queries import Selection
 from archiver.render import card_relpath
 from archiver.render.outputs import render_archive
 from archiver.render.site import PER_PAGE, render_site
 from archiver.render.terms import words
-from archiver.store import Archive, Selection
+from archiver.store import Archive
 
 from .conftest import ROOT
 

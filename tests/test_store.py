@@ -14,7 +14,8 @@ import pytest
 from archiver.errors import ArchiveError, NotFoundError
 from archiver.extract import extract_bytes
 from archiver.model import Document, Tweet
-from archiver.store import SCHEMA_VERSION, Archive, Selection
+from archiver.queries import Selection
+from archiver.store import SCHEMA_VERSION, Archive
 
 from .conftest import SEEDS, SHARED
 

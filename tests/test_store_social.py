@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from archiver.cli import cli
 from archiver.errors import NotFoundError
 from archiver.extract import extract_bytes
-from archiver.store import Archive, Selection
+from archiver.queries import Selection
+from archiver.store import Archive
 
 from .conftest import SHARED, need_shared
 

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from archiver import __version__
 from archiver.model import Tweet
+from archiver.queries import Selection
 from archiver.render.png import render_png
 from archiver.render.site import render_site, site_settings
-from archiver.store import Archive, Selection
+from archiver.store import Archive
 
 PNG_STATE = "render.png"
 #: Cards handed to the PNG renderer at once (and so held in memory), per worker.

@@ -42,6 +42,7 @@ from pathlib import Path
 from archiver import __version__
 from archiver.model import Source, Tweet
 from archiver.paths import safe_join, safe_name, write_atomic, write_if_changed
+from archiver.queries import Selection
 from archiver.render import card_relpath
 from archiver.render import search_index as index
 from archiver.render.html import (
@@ -61,7 +62,7 @@ from archiver.render.html import (
     template_digest,
 )
 from archiver.render.terms import doc_day
-from archiver.store import Archive, Selection
+from archiver.store import Archive
 
 #: Cards on a listing page.
 PER_PAGE = 50
