@@ -80,3 +80,23 @@ def test_an_x_card_and_png_stay_as_they_were(tmp_path: Path) -> None:
     png = Image.open(io.BytesIO(card_png(found.tweet)))
     assert png.text["Title"] == "Tweet by @jack (@jack)"
     assert "tweet:platform" not in png.text
+
+
+def test_every_card_the_search_index_links_exists(tmp_path: Path) -> None:
+    # The index knows a post by key and handle only: its card path must still carry the
+    # digest other platforms' file names have (it once did not, and results led nowhere).
+    import re
+
+    from click.testing import CliRunner
+
+    from archiver.cli import cli
+
+    archive = tmp_path / "archive"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["extract", str(SOCIAL), "--archive", str(archive)]).exit_code == 0
+    assert runner.invoke(cli, ["render", "--archive", str(archive)]).exit_code == 0
+    linked = set()
+    for chunk in (archive / "search" / "d").glob("*.js"):
+        linked |= set(re.findall(r'"(tweets/[^"]+\.html)"', chunk.read_text(encoding="utf-8")))
+    assert len(linked) == 27
+    assert sorted(p for p in linked if not (archive / p).is_file()) == []

@@ -7,6 +7,7 @@ import re
 
 from archiver.model import Tweet
 from archiver.paths import safe_name
+from archiver.platforms import X, platform_of_key
 
 _NOT_HANDLE = re.compile(r"[^A-Za-z0-9_]+")
 
@@ -19,7 +20,9 @@ def card_relpath(tweet: Tweet, ext: str) -> str:
     # Handles are [A-Za-z0-9_] on Twitter; anything else (a dot, a slash) is replaced, so a
     # folder never looks like a file ("0.html") or a path.
     handle = safe_name(_NOT_HANDLE.sub("_", tweet.handle or ""), fallback="_unknown")
-    if tweet.platform == "x":
+    # By the key, not the record's platform field: callers that know only a key and a handle
+    # (the search index, a merged-away record's files) must find the same file.
+    if platform_of_key(tweet.key) == X:
         return f"tweets/{handle}/{safe_name(tweet.key)}.{ext}"
     # Other platforms' keys hold ":" and "/" (mapped to "_" by safe_name) and Threads codes
     # differ by case only: a digest of the exact key keeps two posts from sharing a file.
