@@ -153,11 +153,12 @@ def _bluesky_placeholders(text: str) -> tuple[str, set[int]]:
         return text, set()
     lines: set[int] = set()
     out: list[str] = []
-    pos = 0
+    pos = newlines = 0
     for match in _PLACEHOLDER.finditer(text):
         out.append(text[pos : match.start()] + "\n")
+        newlines += text.count("\n", pos, match.start()) + 1  # a running count: linear time
         pos = match.end()
-        lines.add("".join(out).count("\n"))
+        lines.add(newlines)
     out.append(text[pos:])
     return "".join(out), lines
 
