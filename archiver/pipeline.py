@@ -202,6 +202,9 @@ def _wordpress_jobs(item: Planned, skip: Callable[[Skipped], None]) -> Iterator[
     except ArchiverError as exc:
         skip(Skipped(item.display, str(exc)))
         return
+    except Exception as exc:  # noqa: BLE001 - the per-file boundary, as in run_job
+        skip(Skipped(item.display, f"not a readable WordPress export: {type(exc).__name__}"))
+        return
     if not posts:  # another XML document: read as any file
         yield Job(item.path, item.display, data)
     for post in posts:
@@ -246,6 +249,9 @@ def iter_web_jobs(
             payload = read_payload_at(capture.path, capture.offset)
         except ArchiverError as exc:
             skip(Skipped(item.url, str(exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - the per-file boundary, as in run_job
+            skip(Skipped(item.url, f"its capture cannot be read: {type(exc).__name__}: {exc}"))
             continue
         if payload is None:
             skip(Skipped(item.url, "its capture is not an HTML response"))
