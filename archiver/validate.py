@@ -21,7 +21,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from archiver import platforms
 from archiver.errors import RecordError
@@ -207,24 +206,9 @@ def _url(value: str, what: str) -> str:
     """``value`` if it is an absolute http(s) URL with a host, as extraction keeps them."""
     if len(value) > MAX_URL:
         raise RecordError(f"{what} is {len(value):,} characters long (at most {MAX_URL:,})")
-    if safe_href(value) != value or not _has_host(value):
+    if safe_href(value) != value:  # which only keeps URLs that name a host
         raise RecordError(f"{what} {show(value)} is not an http(s) URL with a host")
     return value
-
-
-# An http(s) URL whose network location is a plain host name (and port): it has a host, read
-# without urlsplit (the costliest step of checking a record).
-_PLAIN_HOST = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?(?::[0-9]*)?(?:[/?#]|\Z)")
-
-
-def _has_host(url: str) -> bool:
-    """Whether the URL names a host ("http://:80" has a network location but no host)."""
-    if _PLAIN_HOST.match(url):
-        return True
-    try:
-        return bool(urlsplit(url).hostname)
-    except ValueError:  # a malformed port or IPv6 literal
-        return False
 
 
 def _names(data: Mapping[str, Any], name: str) -> tuple[str, ...]:
