@@ -9,6 +9,7 @@ and are blanked out first (keeping offsets and line numbers).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from archiver.extract.common import make_tweet, parse_credit, parse_status_url
 from archiver.extract.html import extract_html
@@ -96,6 +97,12 @@ def _with_linked_id(found: Found, statuses: dict[str, tuple[str, str, str]]) -> 
                 date_text=tweet.date,
                 lang=tweet.lang,
                 text=tweet.text,
+            )
+            # The id does not settle where a flattened text starts: its doubt stays.
+            linked = replace(
+                linked,
+                text_uncertain=tweet.text_uncertain,
+                text_alternative=tweet.text_alternative,
             )
             return Found(linked, "\n".join(lines), found.markup + " (linked date)")
     return found
