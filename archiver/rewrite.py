@@ -327,13 +327,14 @@ def rewrite_file(
     every = extract_markup(text) if markdown else extract_html(text)
     masked = _mask(text, markdown)
     regions, outcomes = _plan(text, masked, every)
-    hosts = frozenset(
-        f.tweet.key.split(":", 1)[1].split("/", 1)[0]
-        for f in every
-        if f.tweet.platform == "mastodon"
-    )
-    loaders = _widget_loaders(text, masked, hosts)
-    removals = _absorb(regions, loaders, masked) if regions else []
+    removals = []
+    if regions:  # loaders go with the embeds they load; a page without any keeps its bytes
+        hosts = frozenset(
+            f.tweet.key.split(":", 1)[1].split("/", 1)[0]
+            for f in every
+            if f.tweet.platform == "mastodon"
+        )
+        removals = _absorb(regions, _widget_loaders(text, masked, hosts), masked)
     regions.sort(key=lambda r: r.start)
     spans = _byte_spans(text, data, encoding, [(r.start, r.end) for r in regions] + removals)
     placed = {r: span for r, span in zip(regions, spans[: len(regions)], strict=True) if span}

@@ -247,11 +247,7 @@ class Archive(Queries):
     def _next_seq(self) -> int:
         """This transaction's change number: one more than any change before it."""
         if self._seq is None:
-            last = self.conn.execute(
-                "SELECT max(coalesce((SELECT max(seq) FROM tweets), 0), "
-                "coalesce((SELECT max(seq) FROM gone), 0))"
-            ).fetchone()[0]
-            self._seq = last + 1
+            self._seq = self.last_change() + 1
         return self._seq
 
     def _clock(self) -> str:
