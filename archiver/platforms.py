@@ -175,6 +175,11 @@ _MASTODON_URL = re.compile(
 _MASTODON_KEY = re.compile(rf"mastodon:(?:{_HOST.pattern})/([0-9]{{1,19}})")
 
 
+def valid_mastodon_host(value: str) -> bool:
+    """Whether ``value`` is a server's host name as Mastodon keys and URLs hold them."""
+    return _HOST.fullmatch(value) is not None
+
+
 def valid_mastodon_id(value: str) -> bool:
     """A status id: 1 to 19 decimal digits below 2**63, no leading zero."""
     return value.isascii() and value.isdigit() and value[0] != "0" and int(value) <= _MAX_ID

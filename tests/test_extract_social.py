@@ -260,3 +260,12 @@ def test_many_unclosed_embed_blockquotes_take_linear_time() -> None:
     start = time.perf_counter()
     assert social_elements(page) == []
     assert time.perf_counter() - start < 10  # a search per start tag took minutes
+
+
+def test_a_stoot_server_must_be_a_host_name() -> None:
+    # A name that no Mastodon key or URL could hold ("my-server") would make a record that
+    # validation refuses: it is not taken for a post at all.
+    bad = extract_bytes(b'{% stoot "my-server", "109876543210987654" %}\n', "a.md")
+    good = extract_bytes(b'{% stoot "fosstodon.org", "109876543210987654" %}\n', "b.md")
+    assert bad.found == ()
+    assert [f.tweet.key for f in good.found] == ["mastodon:fosstodon.org/109876543210987654"]

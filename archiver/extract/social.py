@@ -94,8 +94,9 @@ def social_shortcodes(text: str) -> list[tuple[int, Found]]:
         if found is not None:
             out.append((match.start(), found))
     for match in _STOOT.finditer(text):
-        if platforms.valid_mastodon_id(match.group(2)):
-            key = f"mastodon:{match.group(1).lower()}/{match.group(2)}"
+        host = match.group(1).lower()
+        if platforms.valid_mastodon_host(host) and platforms.valid_mastodon_id(match.group(2)):
+            key = platforms.MastodonPost(host, "", match.group(2)).key
             tweet = post_record(platforms.MASTODON, match.group(2), key, url=None, handle=None)
             out.append((match.start(), Found(tweet, match.group(0), "mastodon stoot")))
     return out
