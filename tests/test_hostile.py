@@ -614,3 +614,16 @@ def test_a_page_followed_by_a_second_document_keeps_its_evidence() -> None:
     doc = extract_bytes(data, "mixed.md")
     assert len(doc.found) >= 2
     assert all(f.snippet for f in doc.found)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # Delimiters of ever other lengths that never close (a back-reference regex took 13 s).
+        ("blocks.adoc", "\n".join("-" * (4 + i) + "\nline" for i in range(1500))),
+        # Executed chunks whose fences never close (a back-reference regex took 5.5 s).
+        ("chunks.Rmd", "\n".join("`" * (1403 - i) + "{r}\nline" for i in range(1400))),
+    ],
+)
+def test_unclosed_blocks_of_source_formats_take_linear_time(name: str, text: str) -> None:
+    assert extract_in_time(text.encode(), name) is not None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -34,7 +35,7 @@ _ORG_CODE = re.compile(
 )
 _ORG_LINK = re.compile(r"\[\[([^\[\]\s]{1,2000})\](?:\[([^\[\]]{0,500})\])?\]")
 _ORG_DASH = re.compile(r"(?m)^([ \t>]*)---(?=[ \t])|(?<=[ \t])---(?=[ \t])")
-_ADOC_CODE = re.compile(r"^(-{4,}|\.{4,})[ \t]*$.*?^\1[ \t]*$", re.M | re.S)
+_ADOC_DELIMITER = re.compile(r"(-{4,}|\.{4,})[ \t]*")
 _ADOC_PASS = re.compile(r"^\+{4,}[ \t]*$", re.M)
 _ADOC_INLINE = re.compile(r"pass:[a-z,]*\[(.*?)\]", re.S)
 
@@ -54,9 +55,39 @@ def org_to_markup(text: str) -> str:
     return _ORG_DASH.sub(lambda m: (m.group(1) or "") + "\u2014", text)
 
 
+def _blank_delimited_blocks(text: str) -> str:
+    """AsciiDoc listing (``----``) and literal (``....``) blocks emptied, their lines kept.
+
+    A block runs from a delimiter line to the next line with the same delimiter; a delimiter
+    that is never closed opens nothing. Found by a look-up of each delimiter's lines, so many
+    unclosed delimiters cost linear time (a regex with a back-reference was quadratic).
+    """
+    lines = text.split("\n")
+    where: dict[str, list[int]] = {}
+    for number, line in enumerate(lines):
+        match = _ADOC_DELIMITER.fullmatch(line)
+        if match:
+            where.setdefault(match.group(1), []).append(number)
+    if not where:
+        return text
+    number = 0
+    while number < len(lines):
+        match = _ADOC_DELIMITER.fullmatch(lines[number])
+        if match:
+            same = where[match.group(1)]
+            after = bisect_right(same, number)
+            if after < len(same):
+                end = same[after]
+                lines[number : end + 1] = [""] * (end + 1 - number)
+                number = end + 1
+                continue
+        number += 1
+    return "\n".join(lines)
+
+
 def asciidoc_to_markup(text: str) -> str:
     """An AsciiDoc document as the Markdown reader reads it (passthrough HTML kept)."""
-    text = _ADOC_CODE.sub(_blank, text)
+    text = _blank_delimited_blocks(text)
     text = _ADOC_PASS.sub("", text)
     return _ADOC_INLINE.sub(lambda m: m.group(1), text)
 

@@ -18,6 +18,7 @@ directives — Markdown ``::: name args``, MyST / reST ``.. name:: args``, Ascii
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from archiver.extract.common import make_tweet, parse_status_url, valid_id
@@ -223,9 +224,8 @@ def _simple(text: str) -> Iterator[tuple[int, Found]]:
 
 
 # R Markdown / Quarto chunks that run (```{r}, ```{python}): their output is in the page.
-_EXECUTED = re.compile(
-    r"^[ \t]{0,3}(`{3,})[ \t]*\{(?:r|python|ojs)\b[^\n]*\n(.*?)^[ \t]{0,3}\1", re.M | re.S
-)
+_EXECUTED = re.compile(r"[ \t]{0,3}(`{3,})[ \t]*\{(?:r|python|ojs)\b")
+_FENCE = re.compile(r"[ \t]{0,3}(`*)")
 _CALL = re.compile(r"([A-Za-z_][\w.:]{0,60})\(\s*(?:\w+\s*=\s*)?[\"']([^\"'\n]{1,600})[\"']")
 
 
@@ -236,13 +236,41 @@ def chunk_calls(text: str) -> Iterator[tuple[int, Found]]:
     sample, not run, and is never read."""
     if "```" not in text or "{" not in text:
         return
-    for chunk in _EXECUTED.finditer(text):
-        for call in _CALL.finditer(chunk.group(2)):
+    for start, body in _executed_chunks(text):
+        for call in _CALL.finditer(body):
             kind = _kind(call.group(1), None)
             snippet = call.group(0) + ")"
             found = kind and tag_tweet(call.group(2), snippet, f"chunk call {call.group(1)}", kind)
             if found:
-                yield chunk.start(2) + call.start(), found
+                yield start + call.start(), found
+
+
+def _executed_chunks(text: str) -> Iterator[tuple[int, str]]:
+    """``(offset, body)`` of each chunk that runs: from an opening ```` ```{r} ```` line to the
+    next line opening with as many backticks (or more). Closers are looked up per fence
+    length, so many unclosed chunks cost linear time (a regex with a back-reference was
+    quadratic)."""
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines[:-1]:
+        offsets.append(offsets[-1] + len(line) + 1)
+    runs = [len(_FENCE.match(line).group(1)) for line in lines]  # type: ignore[union-attr]
+    closers: dict[int, list[int]] = {}
+    number = 0
+    while number < len(lines) - 1:  # an opening line needs the line break after it
+        opener = _EXECUTED.match(lines[number])
+        if opener:
+            fence = len(opener.group(1))
+            if fence not in closers:
+                closers[fence] = [k for k, run in enumerate(runs) if run >= fence]
+            candidates = closers[fence]
+            after = bisect_right(candidates, number)
+            if after < len(candidates):
+                end = candidates[after]
+                yield offsets[number + 1], text[offsets[number + 1] : offsets[end]]
+                number = end + 1
+                continue
+        number += 1
 
 
 _TAG = re.compile(r"<[^<>]{0,400}>")
