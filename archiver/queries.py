@@ -100,6 +100,21 @@ class Queries:
             sql += f" LIMIT {int(selection.limit)}"
         return self._stream(sql, params)
 
+    def by_keys(self, keys: Iterable[str]) -> Iterator[Tweet]:
+        """The tweets of exact stored keys (newest first within each chunk of ``CHUNK``).
+
+        For callers that hold keys read from the archive: no key is resolved as a reference
+        (``Selection.keys`` resolves each, a look-up per key).
+        """
+        wanted = list(keys)
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            yield from self._stream(
+                f"SELECT * FROM tweets WHERE key IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY sort_time DESC, key DESC",
+                chunk,
+            )
+
     def tweets(self, **selection: object) -> list[Tweet]:
         """``iter_tweets`` as a list; takes the fields of ``Selection`` as keywords."""
         return list(self.iter_tweets(Selection(**selection)))  # type: ignore[arg-type]

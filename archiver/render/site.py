@@ -455,7 +455,7 @@ class Site:
                     params,
                 )
             ]
-            shown = self.archive.iter_tweets(Selection(keys=tuple(keys)))
+            shown = self.archive.by_keys(keys)
             self._listing_page(listing, number, tuple(self._card(t) for t in shown))
         self.writer.drop_pages_after(listing.folder, listing.pages)
 
@@ -515,7 +515,7 @@ class Site:
         """Every tweet, by handle (as the directory sorts them), newest first in each."""
         keys = self.conn.execute("SELECT key FROM tweets ORDER BY handle, sort_time DESC, key DESC")
         while chunk := [r[0] for r in keys.fetchmany(CHUNK)]:
-            by_key = {t.key: t for t in self.archive.iter_tweets(Selection(keys=tuple(chunk)))}
+            by_key = {t.key: t for t in self.archive.by_keys(chunk)}
             yield from (by_key[k] for k in chunk)
 
     # -- articles ---------------------------------------------------------------------------
@@ -572,7 +572,7 @@ class Site:
         total = max(1, _pages(len(keys)))
         for number in range(1, total + 1):
             part = keys[(number - 1) * PER_PAGE : number * PER_PAGE]
-            by_key = {t.key: t for t in self.archive.iter_tweets(Selection(keys=part))}
+            by_key = {t.key: t for t in self.archive.by_keys(part)}
             cards = tuple(self._card(by_key[k]) for k in part if k in by_key)
             relpath = _article_page(first, number)
             self.writer.write(
