@@ -365,3 +365,12 @@ def make_tweet(
         links=links,
         media=media,
     )
+
+
+# A name's words: "TwitterEmbed" → twitter, embed; "tweet-card" → tweet, card; "X" → x.
+_NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def name_words(value: str) -> list[str]:
+    """The lower-cased words of a class, tag or component name, split at case and separators."""
+    return [w.lower() for w in _NAME_WORD.findall(value)]

@@ -30,7 +30,7 @@ from urllib.parse import unquote
 import lxml.html
 from lxml import etree
 
-from archiver.extract.common import HANDLE, Anchor, parse_status_url, valid_id
+from archiver.extract.common import HANDLE, Anchor, name_words, parse_status_url, valid_id
 from archiver.extract.htmltext import WS, visible
 
 # Words (of class names, ids and attribute values) that name the provider.
@@ -73,16 +73,11 @@ _FRAGMENT_ID = re.compile(r"^(?:https?:)?//\S*#(\d{15,20})$")
 _USER_STATUS = re.compile(r"\s*@?([A-Za-z0-9_]{1,15})/status(?:es)?/(\d{1,20})\b")
 _URL_START = re.compile(r"(?:https?:)?//|(?:www\.|mobile\.)?(?:twitter|x)\.com/", re.I)
 _PROXIED = re.compile(r"[?&](?:amp;)?(?:url|src|href)=([^&#\s]+)", re.I)
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _NEVER = frozenset({"a", "meta", "link", "script", "style", "button", "input", "form", "img"})
 
 
-def _words(value: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(value)]
-
-
 def _token_names_provider(token: str, whole_value: bool) -> bool:
-    words = _words(token)
+    words = name_words(token)
     if _PROVIDER.intersection(words):
         return True
     if "x" in words:
@@ -105,7 +100,7 @@ def names_provider(el: etree._Element) -> bool:
 def _is_chrome(el: etree._Element) -> bool:
     """Share/follow buttons, timelines and the like (by their words or intent URLs)."""
     for token in (el.get("class") or "").split() + (el.get("id") or "").split():
-        if _NOT_EMBED.intersection(_words(token)):
+        if _NOT_EMBED.intersection(name_words(token)):
             return True
     return any("/intent/" in value or "/share" in value for value in el.attrib.values())
 
@@ -152,7 +147,7 @@ def tweet_entry(el: etree._Element) -> tuple[str, list[Anchor], etree._Element, 
     skip = {a for a, _ in statuses}
     for node in el.iter():
         if isinstance(node.tag, str) and node is not el:
-            words = set(_words(node.get("class") or ""))
+            words = set(name_words(node.get("class") or ""))
             if words & {"author", "name", "handle", "time", "date", "meta", "avatar", "byline"}:
                 skip.add(node)
             if node.tag in ("blockquote", "iframe", "amp-twitter", "li"):
@@ -167,7 +162,7 @@ def tweet_entry(el: etree._Element) -> tuple[str, list[Anchor], etree._Element, 
 def _kind_tweet(el: etree._Element) -> bool:
     """A class that says the entry *is* a tweet (``…-TWEET``), not a taxonomy (``tag-twitter``)."""
     for token in (el.get("class") or "").split():
-        words = _words(token)
+        words = name_words(token)
         if words and words[-1] == "tweet" and words[0] not in ("tag", "category"):
             return True
     return False

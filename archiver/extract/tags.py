@@ -21,12 +21,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
-from archiver.extract.common import make_tweet, parse_status_url, valid_id
+from archiver.extract.common import make_tweet, name_words, parse_status_url, valid_id
 from archiver.model import Found
 
 _PROVIDER = frozenset({"tweet", "tweets", "twitter", "x", "xpost"})
 _EMBED = frozenset({"embed", "oembed"})
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _WRAPPERS = frozenset({"include", "render", "partial", "component", "shortcode", "insert"})
 
 _HUGO = re.compile(r"\{\{([<%])\s*([\w./-]{1,60})((?:\s[^{}]{0,2000}?)?)\s*/?[>%]\}\}")
@@ -71,7 +70,7 @@ _DATE_KEYS = ("date", "timestamp", "time", "created_at")
 
 
 def _words(name: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(name)}
+    return set(name_words(name))
 
 
 def _kind(name: str, args: str | None) -> str | None:
