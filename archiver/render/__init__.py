@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import TypeVar
 
 from archiver.model import Tweet
 from archiver.paths import safe_name
 from archiver.platforms import X, platform_of_key
 
 _NOT_HANDLE = re.compile(r"[^A-Za-z0-9_]+")
+T = TypeVar("T")
 
 
 def card_relpath(tweet: Tweet, ext: str) -> str:
@@ -28,3 +32,10 @@ def card_relpath(tweet: Tweet, ext: str) -> str:
     # differ by case only: a digest of the exact key keeps two posts from sharing a file.
     digest = hashlib.sha256(tweet.key.encode("utf-8")).hexdigest()[:8]
     return f"tweets/{handle}/{safe_name(tweet.key)}-{digest}.{ext}"
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last shorter): streamed, never all at once."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch

@@ -10,14 +10,14 @@ just those tweets' cards, whatever the state, and leaves the state alone.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 
 from archiver import __version__
 from archiver.model import Tweet
 from archiver.queries import Selection
+from archiver.render import batched
 from archiver.render.png import render_png
 from archiver.render.site import render_site, site_settings
 from archiver.store import Archive
@@ -96,7 +96,7 @@ def _pngs(
     else:
         tweets = archive.iter_tweets()
     written = unchanged = 0
-    for batch in _batches(tweets, PNG_BATCH * max(1, jobs)):
+    for batch in batched(tweets, PNG_BATCH * max(1, jobs)):
         workers = min(jobs, max(1, len(batch) // PNG_PER_WORKER))
         report = render_png(
             batch, out, theme=theme or "light", scale=scale, force=force, jobs=workers
@@ -113,9 +113,3 @@ def _state(archive: Archive) -> dict[str, object]:
     except ValueError:
         return {}
     return state if isinstance(state, dict) else {}
-
-
-def _batches(tweets: Iterable[Tweet], size: int) -> Iterator[list[Tweet]]:
-    iterator = iter(tweets)
-    while batch := list(islice(iterator, size)):
-        yield batch

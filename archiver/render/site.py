@@ -36,14 +36,13 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
 from pathlib import Path
 
 from archiver import __version__
 from archiver.model import Source, Tweet
 from archiver.paths import safe_join, safe_name, write_atomic, write_if_changed
 from archiver.queries import Selection
-from archiver.render import card_relpath
+from archiver.render import batched, card_relpath
 from archiver.render import search_index as index
 from archiver.render.html import (
     THEMES,
@@ -228,7 +227,7 @@ class Site:
             if self.with_html
             else ((t, None) for t in self.archive.iter_tweets())
         )
-        for pairs in _chunks(stream):
+        for pairs in batched(stream, CHUNK):
             tweets = [t for t, _ in pairs]
             for tweet, card in pairs:
                 self._card_files(tweet, card)
@@ -254,7 +253,7 @@ class Site:
         since = int(state.get("change", 0))  # type: ignore[call-overload]
         shape = index.Shape(**state["shape"])  # type: ignore[arg-type]
         dirty = _Dirty()
-        for tweets in _chunks(self.archive.changed_since(since)):
+        for tweets in batched(self.archive.changed_since(since), CHUNK):
             self._cards(tweets)
             self._mark(
                 dirty,
@@ -276,7 +275,7 @@ class Site:
         """Cards of the selection; and, where the site exists, the pages that show them."""
         dirty = _Dirty()
         shape = index.Shape(**state["shape"]) if state else None  # type: ignore[arg-type]
-        for tweets in _chunks(self.archive.iter_tweets(selection)):
+        for tweets in batched(self.archive.iter_tweets(selection), CHUNK):
             self._cards(tweets)
             if shape is not None:
                 self._mark(
@@ -742,12 +741,6 @@ def site_settings(archive: Archive) -> dict[str, object] | None:
         }
     except (ValueError, TypeError, KeyError):
         return None
-
-
-def _chunks(tweets: Iterable[Tweet]) -> Iterator[list[Tweet]]:
-    iterator = iter(tweets)
-    while chunk := list(islice(iterator, CHUNK)):
-        yield chunk
 
 
 def _json_record(tweet: Tweet) -> str:
